@@ -1,0 +1,10 @@
+//! The only module that touches wasm-bindgen: thin wrappers and conversions, no logic.
+
+pub mod errors;
+pub mod convert;
+pub mod data;
+pub mod indicators;
+pub mod strategies;
+pub mod runtime;
+pub mod optimize;
+pub mod threads;

@@ -1,0 +1,1 @@
+//! merge (being built).
