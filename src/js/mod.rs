@@ -5,6 +5,7 @@ pub mod convert;
 pub mod data;
 pub mod indicators;
 pub mod strategies;
+pub mod merge;
 pub mod runtime;
 pub mod optimize;
 pub mod threads;
