@@ -292,6 +292,10 @@ impl Kama {
 
 impl Series for Kama {
     fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            // TA-Lib 0.8: a 1-bar KAMA is the input itself.
+            return Some(x);
+        }
         let t = self.seen;
         self.seen += 1;
         let prev_x = self.window.back(0).unwrap_or(f64::NAN);
@@ -491,7 +495,7 @@ close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p.int("timeperio
 close_kernel!(DemaK, Dema, |p| Dema::new(p.int("timeperiod")), |p| 2 * (p.int("timeperiod") - 1));
 close_kernel!(TemaK, Tema, |p| Tema::new(p.int("timeperiod")), |p| 3 * (p.int("timeperiod") - 1));
 close_kernel!(TrimaK, Trima, |p| Trima::new(p.int("timeperiod")), |p| p.int("timeperiod") - 1);
-close_kernel!(KamaK, Kama, |p| Kama::new(p.int("timeperiod")), |p| p.int("timeperiod"));
+close_kernel!(KamaK, Kama, |p| Kama::new(p.int("timeperiod")), |p| Ma::lookback(MaType::Kama, p.int("timeperiod")));
 close_kernel!(
     T3K,
     T3,

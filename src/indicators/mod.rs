@@ -238,16 +238,26 @@ pub(crate) fn o1(v: Option<f64>) -> Out {
     [v.unwrap_or(f64::NAN), f64::NAN, f64::NAN]
 }
 
+/// TA-Lib's `TA_EPSILON` (0.8.x; older releases used 1e-8).
+pub(crate) const EPSILON: f64 = 0.00000000000001;
+
 /// TA-Lib's `TA_IS_ZERO`.
 #[inline]
 pub(crate) fn is_zero(v: f64) -> bool {
-    -0.00000001 < v && v < 0.00000001
+    -EPSILON < v && v < EPSILON
 }
 
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`.
 #[inline]
 pub(crate) fn is_zero_or_neg(v: f64) -> bool {
-    v < 0.00000001
+    v < EPSILON
+}
+
+/// TA-Lib's `TA_IS_ZERO_SCALED`: `v` (a difference of operands whose magnitudes sum to
+/// `scale`) is zero within `EPSILON * scale`.
+#[inline]
+pub(crate) fn is_zero_scaled(v: f64, scale: f64) -> bool {
+    v.abs() <= EPSILON * scale
 }
 
 /// TA-Lib's true range: high-low, widened by the gap to the previous close. The comparison

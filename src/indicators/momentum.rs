@@ -5,7 +5,7 @@
 use super::ma::{Ema, Ma, Series};
 use super::params::Resolved;
 use super::window::{Extreme, Fifo, MonoDeque, NanWindow};
-use super::{is_zero, o1, true_range, Bar, Kernel, Out, NAN3};
+use super::{is_zero, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
 
 // ---------------------------------------------------------------- RSI / CMO
 
@@ -273,7 +273,9 @@ impl HighLow {
     }
 }
 
-/// Raw %K: `(close - lowest) / ((highest - lowest) / 100)`, 0 when the range is flat.
+/// Raw %K: `(close - lowest) / ((highest - lowest) / 100)`, 0 when the range is flat
+/// (TA-Lib 0.8: within `EPSILON` of the extremes' magnitude, so rounding residue of a
+/// constant series does not read as a full-range move).
 #[derive(Debug, Clone)]
 struct FastK(HighLow);
 
@@ -284,8 +286,9 @@ impl FastK {
     #[inline]
     fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
         let (hh, ll) = self.0.next(high, low)?;
-        let diff = (hh - ll) / 100.0;
-        Some(if diff != 0.0 { (close - ll) / diff } else { 0.0 })
+        let range = hh - ll;
+        let diff = range / 100.0;
+        Some(if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) { (close - ll) / diff } else { 0.0 })
     }
 }
 
@@ -886,6 +889,9 @@ impl Kernel for AroonOscK {
 
 // ---------------------------------------------------------------- MFI
 
+/// Money flow index, TA-Lib 0.8: a typical-price change within `EPSILON` of the prices'
+/// magnitude counts as no change; a whole period without money flow resets the sums to
+/// exactly zero; the positive share is clamped into [0, total].
 #[derive(Debug, Clone)]
 pub(crate) struct MfiK {
     period: usize,
@@ -893,13 +899,14 @@ pub(crate) struct MfiK {
     prev: f64,
     pos: f64,
     neg: f64,
+    null_run: usize,
     flows: Fifo<(f64, f64)>,
 }
 
 impl Kernel for MfiK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
-        MfiK { period, seen: 0, prev: 0.0, pos: 0.0, neg: 0.0, flows: Fifo::new(period + 1) }
+        MfiK { period, seen: 0, prev: 0.0, pos: 0.0, neg: 0.0, null_run: 0, flows: Fifo::new(period + 1) }
     }
     fn lookback(p: &Resolved) -> usize {
         p.int("timeperiod")
@@ -919,23 +926,32 @@ impl Kernel for MfiK {
             self.neg -= neg;
         }
         let diff = tp - self.prev;
+        let scale = tp.abs() + self.prev.abs();
         self.prev = tp;
         let flow = tp * b.volume;
-        let entry = if diff < 0.0 {
-            self.neg += flow;
-            (0.0, flow)
-        } else if diff > 0.0 {
-            self.pos += flow;
-            (flow, 0.0)
-        } else {
-            (0.0, 0.0)
-        };
-        self.flows.push(entry);
+        let money = if is_zero_scaled(diff, scale) { 0.0 } else { flow };
+        let (pos, neg) = if diff < 0.0 { (0.0, money) } else { (money, 0.0) };
+        self.flows.push((pos, neg));
+        self.pos += pos;
+        self.neg += neg;
+        self.null_run = if money == 0.0 { self.null_run + 1 } else { 0 };
+        if self.null_run >= self.period {
+            self.null_run = self.period;
+            self.pos = 0.0;
+            self.neg = 0.0;
+        }
         if t < self.period {
             return NAN3;
         }
         let total = self.pos + self.neg;
-        o1(Some(if total < 1.0 { 0.0 } else { 100.0 * (self.pos / total) }))
+        let pos = if self.pos < 0.0 {
+            0.0
+        } else if self.pos > total {
+            total
+        } else {
+            self.pos
+        };
+        o1(Some(if total <= 0.0 { 0.0 } else { 100.0 * (pos / total) }))
     }
 }
 

@@ -4,22 +4,55 @@ use super::params::Resolved;
 use super::window::Fifo;
 use super::{is_zero_or_neg, o1, Bar, Kernel, Out};
 
-/// Population variance from running sums of x and x², TA-Lib's `TA_INT_VAR`. The sums start
-/// after `skip` bars (BBANDS starts them where its moving average's lookback allows).
+/// Population variance, TA-Lib 0.8's `TA_VAR`: running sums of deviations from a shift
+/// (first the window's first value, later the window mean) so the final subtraction does
+/// not cancel two ~mean² quantities; the shift is re-anchored with a fresh two-pass sum when
+/// cancellation threatens, when a large outlier leaves the window, or every 32 windows.
+/// The sums start after `skip` bars (BBANDS starts them where its moving average allows).
 #[derive(Debug, Clone)]
 pub(crate) struct Var {
     period: usize,
     skip: usize,
     skipped: usize,
+    inv: f64,
+    shift: f64,
     sum: f64,
     sum_sq: f64,
+    until_reseed: usize,
     window: Fifo<f64>,
 }
 
 impl Var {
     pub(crate) fn new(period: usize, skip: usize) -> Self {
         let period = period.max(1);
-        Var { period, skip, skipped: 0, sum: 0.0, sum_sq: 0.0, window: Fifo::new(period) }
+        Var {
+            period,
+            skip,
+            skipped: 0,
+            inv: 1.0 / period as f64,
+            shift: 0.0,
+            sum: 0.0,
+            sum_sq: 0.0,
+            until_reseed: 32 * period,
+            window: Fifo::new(period),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        let d = x - self.shift;
+        self.sum += d;
+        self.sum_sq += d * d;
+    }
+
+    /// Removes `x`; returns its squared deviation.
+    #[inline]
+    fn remove(&mut self, x: f64) -> f64 {
+        let d = x - self.shift;
+        let d2 = d * d;
+        self.sum -= d;
+        self.sum_sq -= d2;
+        d2
     }
 
     #[inline]
@@ -28,19 +61,41 @@ impl Var {
             self.skipped += 1;
             return None;
         }
-        self.sum += x;
-        self.sum_sq += x * x;
+        if self.window.len() == 0 {
+            self.shift = x;
+        }
         self.window.push(x);
+        self.add(x);
         if self.window.len() < self.period {
             return None;
         }
-        let p = self.period as f64;
-        let mean = self.sum / p;
-        let mean_sq = self.sum_sq / p;
-        let old = self.window.pop().unwrap_or(0.0);
-        self.sum -= old;
-        self.sum_sq -= old * old;
-        Some(mean_sq - mean * mean)
+        let mean = self.sum * self.inv;
+        let mut variance = self.sum_sq * self.inv - mean * mean;
+        let oldest = self.window.at(0).unwrap_or(f64::NAN);
+        let removed_sq = self.remove(oldest);
+        self.until_reseed -= 1;
+        if variance < 0.000001 * (self.sum_sq * self.inv)
+            || removed_sq > 1000000.0 * self.sum_sq
+            || self.until_reseed == 0
+        {
+            self.until_reseed = 32 * self.period;
+            let mut total = 0.0;
+            for &v in self.window.iter() {
+                total += v;
+            }
+            self.shift = total * self.inv;
+            self.sum = 0.0;
+            self.sum_sq = 0.0;
+            for k in 0..self.window.len() {
+                let v = self.window.at(k).unwrap_or(f64::NAN);
+                self.add(v);
+            }
+            let mean = self.sum * self.inv;
+            variance = self.sum_sq * self.inv - mean * mean;
+            self.remove(oldest);
+        }
+        self.window.pop();
+        Some(variance)
     }
 }
 

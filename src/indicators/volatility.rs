@@ -1,48 +1,19 @@
 //! Volatility and price-envelope indicators: BBANDS, SAR, MIDPRICE, ATR, NATR, TRANGE.
 
-use super::ma::{Ma, Series, Sma};
+use super::ma::{Ma, Series};
 use super::momentum::HighLow;
-use super::params::{MaType, Resolved};
+use super::params::Resolved;
 use super::stats::{std_from_var, Var};
-use super::window::Fifo;
 use super::{is_zero, o1, true_range, Bar, Kernel, Out, NAN3};
 
 // ---------------------------------------------------------------- BBANDS
 
-/// Running sum of squares against an SMA computed alongside, TA-Lib's
-/// `TA_INT_stddev_using_precalc_ma` (used when BBANDS' matype is SMA).
-#[derive(Debug, Clone)]
-struct SquaresWindow {
-    period: usize,
-    sum_sq: f64,
-    window: Fifo<f64>,
-}
-
-impl SquaresWindow {
-    /// Mean of squares over the window.
-    #[inline]
-    fn next(&mut self, x: f64) -> Option<f64> {
-        self.sum_sq += x * x;
-        self.window.push(x);
-        if self.window.len() < self.period {
-            return None;
-        }
-        let mean_sq = self.sum_sq / self.period as f64;
-        let old = self.window.pop().unwrap_or(0.0);
-        self.sum_sq -= old * old;
-        Some(mean_sq)
-    }
-}
-
-#[derive(Debug, Clone)]
-enum Bands {
-    Sma(Sma, SquaresWindow),
-    Other(Ma, Var),
-}
-
+/// Middle band from the chosen moving average; the deviation is TA-Lib 0.8's STDDEV of the
+/// input, whose variance sums start `period - 1` bars before the average's first value.
 #[derive(Debug, Clone)]
 pub(crate) struct BbandsK {
-    bands: Bands,
+    ma: Ma,
+    var: Var,
     up: f64,
     down: f64,
 }
@@ -51,41 +22,23 @@ impl Kernel for BbandsK {
     fn new(p: &Resolved) -> Self {
         let n = p.int("timeperiod");
         let kind = p.matype("matype");
-        let bands = if kind == MaType::Sma {
-            Bands::Sma(Sma::new(n), SquaresWindow { period: n, sum_sq: 0.0, window: Fifo::new(n) })
-        } else {
-            // TA-Lib runs STDDEV from the moving average's first output, so the variance sums
-            // start `period - 1` bars before it.
-            let skip = Ma::lookback(kind, n).saturating_sub(n - 1);
-            Bands::Other(Ma::new(kind, n), Var::new(n, skip))
-        };
-        BbandsK { bands, up: p.real("nbdevup"), down: p.real("nbdevdn") }
+        let skip = Ma::lookback(kind, n).saturating_sub(n - 1);
+        BbandsK { ma: Ma::new(kind, n), var: Var::new(n, skip), up: p.real("nbdevup"), down: p.real("nbdevdn") }
     }
     fn lookback(p: &Resolved) -> usize {
         Ma::lookback(p.matype("matype"), p.int("timeperiod"))
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        let x = b.close;
-        let (mid, sd) = match &mut self.bands {
-            Bands::Sma(sma, sq) => {
-                let mid = sma.next(x);
-                let mean_sq = sq.next(x);
-                match (mid, mean_sq) {
-                    (Some(m), Some(s)) => (m, std_from_var(s - m * m)),
-                    _ => return NAN3,
-                }
+        let mid = self.ma.next(b.close);
+        let var = self.var.next(b.close);
+        match (mid, var) {
+            (Some(mid), Some(var)) => {
+                let sd = std_from_var(var);
+                [mid + sd * self.up, mid, mid - sd * self.down]
             }
-            Bands::Other(ma, var) => {
-                let mid = ma.next(x);
-                let v = var.next(x);
-                match (mid, v) {
-                    (Some(m), Some(v)) => (m, std_from_var(v)),
-                    _ => return NAN3,
-                }
-            }
-        };
-        [mid + sd * self.up, mid, mid - sd * self.down]
+            _ => NAN3,
+        }
     }
 }
 
@@ -317,7 +270,17 @@ impl Kernel for NatrK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        o1(self.0.next(b).map(|atr| if !is_zero(b.close) { (atr / b.close) * 100.0 } else { 0.0 }))
+        // TA-Lib returns the plain true range for period 1 (no normalisation).
+        let raw = self.0.period == 1;
+        o1(self.0.next(b).map(|atr| {
+            if raw {
+                atr
+            } else if !is_zero(b.close) {
+                (atr / b.close) * 100.0
+            } else {
+                0.0
+            }
+        }))
     }
 }
 

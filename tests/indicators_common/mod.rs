@@ -105,9 +105,9 @@ pub fn compare(label: &str, got: &[f64], want: &[f64]) -> Result<(), String> {
         if w.is_nan() {
             continue;
         }
-        // Near zero the tolerance is relative to the column scale (stricter than the
-        // issue's "1e-9 x column max" so that drift shows up early).
-        let tol = 1e-9 * w.abs().max(1e-3 * scale);
+        // 1e-9 relative; near zero an absolute floor of 1e-10 x the column's largest
+        // magnitude (ten times stricter than the 1e-9 x column max).
+        let tol = 1e-9 * w.abs() + 1e-10 * scale;
         if (g - w).abs() > tol && g != w {
             return Err(format!("{label}: bar {i}: got {g:.17e}, want {w:.17e} (diff {:.3e}, tol {tol:.3e})", (g - w).abs()));
         }
