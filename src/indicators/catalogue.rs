@@ -2,10 +2,10 @@
 //! (TA-Lib's names, defaults and valid ranges), outputs and kernel. Batch computation,
 //! streaming, lookback, the catalogue listing and the JS export all come from it.
 
-use super::ma::{DemaK, EmaK, KamaK, SmaK, T3K, TemaK, TrimaK, WmaK};
+use super::ma::{DemaK, EmaK, KamaK, SmaK, TemaK, TrimaK, WmaK, T3K};
 use super::momentum::{
-    AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK, PpoK, RocK,
-    RsiK, StochFK, StochK, StochRsiK, TrixK, UltOscK, WillrK,
+    AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK,
+    PpoK, RocK, RsiK, StochFK, StochK, StochRsiK, TrixK, UltOscK, WillrK,
 };
 use super::params::{matype, period, real, ParamKind, ParamSpec, Resolved, REAL_MAX};
 use super::stats::{LinRegK, LinRegSlopeK, StdDevK};
@@ -46,7 +46,13 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
             params: e
                 .params
                 .iter()
-                .map(|p| ParamEntry { name: p.name, default: p.default, min: p.min, max: p.max, kind: p.kind })
+                .map(|p| ParamEntry {
+                    name: p.name,
+                    default: p.default,
+                    min: p.min,
+                    max: p.max,
+                    kind: p.kind,
+                })
                 .collect(),
             outputs: e.outputs.to_vec(),
         })
@@ -71,16 +77,19 @@ pub(crate) fn entries() -> &'static [Entry] {
 
 /// Looks an indicator up by TA-Lib name, ignoring ASCII case.
 pub(crate) fn find(name: &str) -> Result<&'static Entry> {
-    ENTRIES.iter().find(|e| e.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
-        let known: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
-        Error::invalid_parameter(format!(
-            "unknown indicator '{name}'; known indicators are {}",
-            known.join(", ")
-        ))
-        .with("parameter", "name")
-        .with("name", name)
-        .with("known", known)
-    })
+    ENTRIES
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
+            Error::invalid_parameter(format!(
+                "unknown indicator '{name}'; known indicators are {}",
+                known.join(", ")
+            ))
+            .with("parameter", "name")
+            .with("name", name)
+            .with("known", known)
+        })
 }
 
 /// Validated input columns, all of one length; unused columns are empty.
@@ -132,7 +141,13 @@ impl<'a> Columns<'a> {
             }
         }
         let len = len.map_or(0, |(_, n)| n);
-        let pick = |input: Input| if entry.inputs.contains(&input) { inputs.get(input).unwrap_or(&[]) } else { &[] };
+        let pick = |input: Input| {
+            if entry.inputs.contains(&input) {
+                inputs.get(input).unwrap_or(&[])
+            } else {
+                &[]
+            }
+        };
         Ok(Columns {
             open: pick(Input::Open),
             high: pick(Input::High),
@@ -211,7 +226,6 @@ macro_rules! declare {
         } ),+ ];
     };
 }
-
 
 declare! {
     SMA => SmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];

@@ -30,7 +30,11 @@ pub(crate) struct MonoDeque {
 
 impl MonoDeque {
     pub(crate) fn new(kind: Extreme, window: usize) -> Self {
-        MonoDeque { kind, window: window.max(1), items: VecDeque::with_capacity(reserve(window)) }
+        MonoDeque {
+            kind,
+            window: window.max(1),
+            items: VecDeque::with_capacity(reserve(window)),
+        }
     }
 
     /// Adds bar `idx` with value `v` and drops bars that left the window `(idx-window, idx]`.
@@ -98,7 +102,9 @@ pub(crate) struct Fifo<T> {
 
 impl<T: Copy> Fifo<T> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Fifo { items: VecDeque::with_capacity(reserve(capacity)) }
+        Fifo {
+            items: VecDeque::with_capacity(reserve(capacity)),
+        }
     }
     #[inline]
     pub(crate) fn push(&mut self, v: T) {
@@ -120,7 +126,10 @@ impl<T: Copy> Fifo<T> {
     /// `k` steps back from the newest element (`back(0)` = newest).
     #[inline]
     pub(crate) fn back(&self, k: usize) -> Option<T> {
-        self.items.len().checked_sub(k + 1).and_then(|i| self.items.get(i).copied())
+        self.items
+            .len()
+            .checked_sub(k + 1)
+            .and_then(|i| self.items.get(i).copied())
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
         self.items.iter()
@@ -133,7 +142,9 @@ mod tests {
 
     #[test]
     fn deque_matches_naive_extremes_with_latest_tie() {
-        let xs = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 5.0, 1.0];
+        let xs = [
+            3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 5.0, 1.0,
+        ];
         for w in 1..6 {
             let mut mx = MonoDeque::new(Extreme::Max, w);
             let mut mn = MonoDeque::new(Extreme::Min, w);
