@@ -118,3 +118,39 @@ fn goog_optimize_heatmaps_match_backtesting_py() {
     }
     assert_eq!(checked, 100);
 }
+
+/// The strategy registry's SmaCross (pandas-style SMAs, backtesting.py crossover) through
+/// `backtest::run` gives the golden GOOG result, and the vectorbt flavour the vectorbt one.
+#[test]
+fn registry_smacross_reproduces_both_goldens() {
+    use serde_json::json;
+    use stratlab::backtest::{run, Semantics};
+    use stratlab::signals::strategies;
+    let data = load_ohlcv("GOOG");
+    let golden = read_json("reference/backtest/GOOG_smacross_10_20.stats.json");
+    let table = strategies::generate("MovingAverageCrossover", &data, &json!({"n1": 10, "n2": 20}), Semantics::BacktestingPy)
+        .expect("signals");
+    assert_eq!(table.warmup, 19);
+    let cfg = BacktestConfig::from_json(&json!({"cash": 10000, "commission": 0.002, "finalizeTrades": true}), &[]).expect("cfg");
+    let res = run(&data, &table.to_series(), &cfg).expect("run");
+    for key in ["Return [%]", "Sharpe Ratio", "SQN", "Buy & Hold Return [%]"] {
+        let want = golden["stats"][key].as_f64().expect("number");
+        assert!(close_rel(res.stats.get(key).expect("key"), want, 1e-9), "{key}");
+    }
+    assert_eq!(res.stats.trades, 94);
+
+    let vbt = read_json("reference/vectorbt/GOOG_smacross.json");
+    let best = &vbt["best"];
+    let table = strategies::generate(
+        "SmaCross",
+        &data,
+        &json!({"n1": best["fast"], "n2": best["slow"]}),
+        Semantics::Vectorbt,
+    )
+    .expect("signals");
+    let cfg = BacktestConfig::from_json(&json!({"semantics": "vectorbt", "init_cash": 100, "fees": 0.002}), &[]).expect("cfg");
+    let res = run(&data, &table.to_series(), &cfg).expect("run");
+    let want = best["total_return"].as_f64().expect("total_return") * 100.0;
+    assert!(close_rel(res.stats.return_pct, want, 1e-9), "{} vs {want}", res.stats.return_pct);
+    assert_eq!(res.stats.trades as u64, best["trades"].as_u64().expect("trades"));
+}
