@@ -11,7 +11,7 @@
 
 mod ta;
 
-use crate::backtest::{first_valid, ma, Semantics, SignalSeries};
+use crate::backtest::{self, first_valid, ma, BacktestConfig, BacktestResult, Semantics, SignalSeries};
 use crate::series::Ohlcv;
 use crate::signals::Signal;
 use crate::{Error, Result};
@@ -322,6 +322,106 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
     }
 }
 
+/// Keys of a backtest request that are not [`BacktestConfig`] options.
+pub const REQUEST_KEYS: [&str; 4] = ["strategy", "params", "signals", "warmup"];
+
+/// Reads explicit signals: `BUY`/`SELL`/`HOLD` in any case, or 1/0/-1.
+pub fn parse_signals(values: &[Value]) -> Result<Vec<Signal>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            let parsed = match v {
+                Value::String(s) => Signal::from_text(s),
+                Value::Number(n) => n.as_f64().and_then(Signal::from_number),
+                Value::Null => Some(Signal::Hold),
+                _ => None,
+            };
+            parsed.ok_or_else(|| {
+                Error::invalid_input(format!("signals[{row}] = {v} is not a signal; use BUY/SELL/HOLD or 1/0/-1"))
+                    .with("field", "signals")
+                    .with("row", row)
+            })
+        })
+        .collect()
+}
+
+/// `backtest(data, config)`: `config` holds either `strategy` (+ `params`, or the strategy's
+/// parameters inline) or explicit `signals` (+ optional `warmup` bars), and any
+/// [`BacktestConfig`] option.
+pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult> {
+    let map = request
+        .as_object()
+        .ok_or_else(|| Error::invalid_input("backtest config must be an object").with("field", "config"))?;
+    let mut ignore: Vec<&str> = REQUEST_KEYS.to_vec();
+    let source = match (map.get("strategy"), map.get("signals")) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid_input("give either 'strategy' or 'signals', not both").with("field", "signals"))
+        }
+        (None, None) | (Some(Value::Null), None) | (None, Some(Value::Null)) => {
+            return Err(Error::invalid_input(format!(
+                "backtest config needs 'strategy' (one of: {}) or explicit 'signals'",
+                names().join(", ")
+            ))
+            .with("field", "strategy"))
+        }
+        (Some(name), None) => {
+            let name = name.as_str().ok_or_else(|| {
+                Error::invalid_strategy("'strategy' must be a strategy name").with("known", names())
+            })?;
+            let spec = find(name)?;
+            let mut params = match map.get("params") {
+                Some(Value::Object(p)) => p.clone(),
+                None | Some(Value::Null) => Map::new(),
+                Some(_) => {
+                    return Err(Error::invalid_parameter("'params' must be an object").with("parameter", "params"))
+                }
+            };
+            for p in spec.params {
+                if let Some(v) = map.get(p.name) {
+                    if params.contains_key(p.name) {
+                        return Err(Error::invalid_parameter(format!(
+                            "parameter '{}' is given both inline and in 'params'",
+                            p.name
+                        ))
+                        .with("parameter", p.name));
+                    }
+                    params.insert(p.name.to_string(), v.clone());
+                }
+                ignore.push(p.name);
+            }
+            Ok(resolve_params(spec, &Value::Object(params))?)
+        }
+        (None, Some(signals)) => {
+            let values = signals.as_array().ok_or_else(|| {
+                Error::invalid_input("'signals' must be an array with one signal per bar").with("field", "signals")
+            })?;
+            Err(parse_signals(values)?)
+        }
+    };
+    let cfg = BacktestConfig::from_json(request, &ignore)?;
+    let series = match source {
+        Ok(params) => generate_with(&params, data, cfg.semantics).to_series(),
+        Err(signals) => {
+            let warmup = match map.get("warmup") {
+                None | Some(Value::Null) => 0,
+                Some(v) => match v.as_u64() {
+                    Some(w) if (w as usize) < data.len() => w as usize,
+                    _ => {
+                        return Err(Error::invalid_parameter(format!(
+                            "'warmup' must be a whole number of bars below {}",
+                            data.len()
+                        ))
+                        .with("parameter", "warmup"))
+                    }
+                },
+            };
+            SignalSeries::new(signals, warmup)
+        }
+    };
+    backtest::run(data, &series, &cfg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,5 +492,30 @@ mod tests {
             assert!(t.signal.contains(&Signal::Sell), "{name} never sells");
             assert_eq!(t.timestamp.len(), close.len());
         }
+    }
+
+    #[test]
+    fn backtest_request_forms_and_errors() {
+        let close: Vec<f64> = (0..40).map(|i| 100.0 + (i as f64 * 0.7).sin() * 10.0).collect();
+        let d = data(&close);
+        let inline = backtest_request(&d, &json!({"strategy": "SmaCross", "n1": 2, "n2": 5, "cash": 1000})).expect("inline");
+        let nested = backtest_request(&d, &json!({"strategy": "SmaCross", "params": {"n1": 2, "n2": 5}, "cash": 1000})).expect("nested");
+        // Debug text compares NaN stats as equal (PartialEq would not).
+        assert_eq!(format!("{inline:?}"), format!("{nested:?}"));
+        assert!(inline.stats.trades > 0);
+        // The same signals given explicitly (with the same warm-up) give the same result.
+        let t = generate("SmaCross", &d, &json!({"n1": 2, "n2": 5}), Semantics::BacktestingPy).expect("signals");
+        let sig: Vec<Value> = t.signal.iter().map(|s| json!(s.as_str().to_lowercase())).collect();
+        let explicit = backtest_request(&d, &json!({"signals": sig, "warmup": t.warmup, "cash": 1000})).expect("explicit");
+        assert_eq!(format!("{explicit:?}"), format!("{inline:?}"));
+        let code = |v: Value| backtest_request(&d, &v).unwrap_err().code.as_str();
+        assert_eq!(code(json!({"cash": 1000})), "INVALID_INPUT");
+        assert_eq!(code(json!({"strategy": "Nope"})), "INVALID_STRATEGY");
+        assert_eq!(code(json!({"strategy": "SmaCross", "n1": 0})), "INVALID_PARAMETER");
+        assert_eq!(code(json!({"strategy": "SmaCross", "n9": 3})), "INVALID_PARAMETER");
+        assert_eq!(code(json!({"strategy": "SmaCross", "cash": -5})), "INVALID_PARAMETER");
+        assert_eq!(code(json!({"signals": ["buy", "maybe"]})), "INVALID_INPUT");
+        assert_eq!(code(json!({"signals": [1, 0]})), "INVALID_INPUT"); // wrong length
+        assert_eq!(code(json!({"signals": sig, "warmup": 1000})), "INVALID_PARAMETER");
     }
 }
