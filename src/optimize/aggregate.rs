@@ -240,12 +240,14 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
             _ => categories.poor += 1,
         }
     }
-    let errors = out
+    let mut errors: Vec<ErrorClass> = out
         .errors
         .by_code
         .iter()
         .map(|(c, n, m)| ErrorClass { code: c.as_str(), count: *n, example: m.clone() })
         .collect();
+    // Most frequent class first; equal counts by code, so the report is stable.
+    errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
     let recommendations = recommend(out, &metrics, count, succeeded);
     Summary {
         strategy: strategy.to_string(),
