@@ -49,7 +49,7 @@ fn grid_finds_the_peak_and_rows_follow_grid_order() {
     // top-K: sorted, 10 long, full stats kept.
     assert_eq!(out.top.len(), 10);
     assert!(out.top.windows(2).all(|w| w[0].value >= w[1].value));
-    assert!(out.top[0].stats.contains_key("# Trades"));
+    assert!(out.top[0].stats.contains("# Trades"));
     let hm = heatmap(&out).expect("2-D grid");
     assert_eq!(hm.params, ["n1".to_string(), "n2".to_string()]);
     assert_eq!(hm.values.len(), 5);

@@ -299,7 +299,7 @@ fn recommend(out: &Outcome, metrics: &[MetricSummary], count: usize, succeeded: 
                 }
             }
         }
-        let trades = best.stats.get("# Trades").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        let trades = best.stats.metric("# Trades");
         let row_trades = out.rows.iter().find(|r| r.ordinal == best.ordinal).map(|r| r.metrics[TRADES]);
         let trades = if trades.is_finite() { trades } else { row_trades.unwrap_or(f64::NAN) };
         if trades.is_finite() && trades < MIN_TRADES {

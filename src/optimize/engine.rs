@@ -7,7 +7,9 @@
 use super::params::{ParamValue, Params};
 use super::search::Candidates;
 use crate::{Error, ErrorCode, Result};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -67,31 +69,95 @@ impl Objective {
     }
 }
 
-/// What one evaluation (one backtest) returns: its stats by backtesting.py key.
+/// One statistic's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stat {
+    Num(f64),
+    Text(String),
+}
+
+/// What one evaluation (one backtest) returns: its stats by backtesting.py key, in the
+/// backtester's order. Keys are usually `&'static str`, so the hot loop allocates one Vec.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Evaluation {
-    pub stats: Map<String, Value>,
+    pub stats: Vec<(Cow<'static, str>, Stat)>,
 }
 
 impl Evaluation {
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
-        Evaluation {
-            stats: pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)))
-                .collect(),
+        Evaluation { stats: pairs.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), Stat::Num(v))).collect() }
+    }
+
+    /// A numeric stat (NaN when missing or not a number).
+    pub fn metric(&self, key: &str) -> f64 {
+        match self.get(key) {
+            Some(Stat::Num(x)) => *x,
+            _ => f64::NAN,
         }
     }
 
-    /// A numeric stat (NaN when missing, null or not a number).
-    pub fn metric(&self, key: &str) -> f64 {
-        self.stats.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
+    pub fn get(&self, key: &str) -> Option<&Stat> {
+        self.stats.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.stats.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub fn push(&mut self, key: &'static str, value: f64) {
+        self.stats.push((Cow::Borrowed(key), Stat::Num(value)));
+    }
+
+    /// As a JSON object (NaN → null; key order is lost in serde_json's map).
+    pub fn to_json(&self) -> Map<String, Value> {
+        self.stats
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Stat::Num(x) => serde_json::Number::from_f64(*x).map(Value::Number).unwrap_or(Value::Null),
+                    Stat::Text(t) => Value::String(t.clone()),
+                };
+                (k.to_string(), v)
+            })
+            .collect()
+    }
+}
+
+/// Serialized as an object in the backtester's key order (NaN stays NaN in JS).
+impl Serialize for Evaluation {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.stats.len()))?;
+        for (k, v) in &self.stats {
+            match v {
+                Stat::Num(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 && is_count(k) => {
+                    map.serialize_entry(k.as_ref(), &(*x as i64))?
+                }
+                Stat::Num(x) => map.serialize_entry(k.as_ref(), x)?,
+                Stat::Text(t) => map.serialize_entry(k.as_ref(), t)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// Stats that are counts serialize as integers (`"# Trades": 94`, as backtesting.py prints).
+fn is_count(key: &str) -> bool {
+    key.starts_with('#')
 }
 
 /// The evaluation boundary: one combination → its stats. Must be `Sync` (rayon shares it).
 pub trait Evaluate: Sync {
     fn evaluate(&self, params: &Params) -> Result<Evaluation>;
+
+    /// Full stats for a top-K entry when `evaluate` computes only what ranking needs (a lean
+    /// kernel); `None` keeps what `evaluate` returned.
+    fn full(&self, _params: &Params) -> Option<Result<Evaluation>> {
+        None
+    }
 }
 
 impl<F: Fn(&Params) -> Result<Evaluation> + Sync> Evaluate for F {
@@ -126,7 +192,7 @@ pub struct TopEntry {
     pub ordinal: usize,
     pub params: Params,
     pub value: f64,
-    pub stats: Map<String, Value>,
+    pub stats: Evaluation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,7 +399,13 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         Ok(self.finish())
     }
 
-    pub fn finish(self) -> Outcome {
+    pub fn finish(mut self) -> Outcome {
+        // Lean evaluators recompute full stats for the K best only.
+        for e in &mut self.top {
+            if let Some(Ok(full)) = self.evaluator.full(&e.params) {
+                e.stats = full;
+            }
+        }
         let elapsed_ms = (self.opts.clock)() - self.started;
         Outcome {
             candidates: self.cands,
@@ -377,8 +449,8 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
             Ok(ev) => {
                 if !self.key_checked {
                     self.key_checked = true;
-                    if !ev.stats.contains_key(&self.objective.key) {
-                        let keys: Vec<&str> = ev.stats.keys().map(String::as_str).collect();
+                    if !ev.contains(&self.objective.key) {
+                        let keys: Vec<&str> = ev.keys().collect();
                         return Err(Error::invalid_parameter(format!(
                             "unknown stat '{}' to {}; available: {}",
                             self.objective.key,
@@ -394,7 +466,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
                 for (m, k) in metrics.iter_mut().zip(TRACKED) {
                     *m = ev.metric(k);
                 }
-                self.offer_top(i, &params, value, ev.stats);
+                self.offer_top(i, &params, value, ev);
                 Row { ordinal: i, value, metrics, error: None }
             }
             Err(e) if e.code == ErrorCode::Cancelled && self.opts.cancel.is_cancelled() => {
@@ -412,7 +484,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
     }
 
     /// Keeps the K best, best first; ties keep the earlier candidate (deterministic).
-    fn offer_top(&mut self, i: usize, params: &Params, value: f64, stats: Map<String, Value>) {
+    fn offer_top(&mut self, i: usize, params: &Params, value: f64, stats: Evaluation) {
         let k = self.opts.top_k.max(1);
         if value.is_nan() && self.top.len() >= k {
             return;

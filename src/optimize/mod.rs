@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod config;
 pub mod constraint;
 pub mod engine;
+pub mod evaluator;
 pub mod export;
 pub mod heatmap;
 pub mod params;
@@ -19,7 +20,7 @@ pub use config::{OptimizeConfig, Plan};
 pub use constraint::Constraint;
 pub use engine::{
     CancelToken, Clock, Evaluate, Evaluation, Objective, Observer, Options, Outcome, Progress, Row,
-    Runner, Silent, Status,
+    Runner, Silent, Stat, Status,
 };
 pub use params::{ParamValue, Params};
 pub use report::Report;

@@ -2,17 +2,16 @@
 //! top, summary, heatmap?, status, ...}`, built from an `Outcome`.
 
 use super::aggregate::{summarize, Summary};
-use super::engine::Outcome;
+use super::engine::{Evaluation, Outcome};
 use super::heatmap::{heatmap, Heatmap};
 use super::params::Params;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Best {
     pub params: Params,
     pub value: f64,
-    pub stats: Map<String, Value>,
+    pub stats: Evaluation,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
