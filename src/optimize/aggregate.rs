@@ -378,6 +378,7 @@ pub fn overall(summaries: &[Summary], wall_ms: f64) -> Overall {
             }
         }
     }
+    errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
     // Strategies compare by their best value; with mixed objectives or directions the ranking
     // still orders by value (documented), maximize treated as "higher is better".
     let mut best: Vec<(&Summary, &Ranked)> = summaries.iter().filter_map(|s| s.best.as_ref().map(|b| (s, b))).collect();

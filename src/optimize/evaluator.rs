@@ -4,6 +4,7 @@
 //! allocation-free. Under vectorbt semantics with a return objective, a one-pass kernel
 //! replaces the full engine and the top-K are re-run for full stats.
 
+use super::batch::BatchPlan;
 use super::engine::{Evaluate, Evaluation, Objective, Stat};
 use super::params::Params;
 use super::search::{join, Candidates};
@@ -235,4 +236,15 @@ fn period(v: f64, bars: usize, name: &str) -> Result<usize> {
     } else {
         Err(Error::param_range(name, v, 1.0, bars as f64))
     }
+}
+
+/// One evaluator per batch job, all validated up front: the first bad strategy, parameter
+/// name or backtest option fails the whole request with its path.
+pub fn batch_evaluators<'a>(data: &'a Ohlcv, plan: &BatchPlan) -> Result<Vec<Result<Box<dyn Evaluate + 'a>>>> {
+    let mut out: Vec<Result<Box<dyn Evaluate + 'a>>> = Vec::with_capacity(plan.jobs.len());
+    for job in &plan.jobs {
+        let ev = BacktestEvaluator::new(data, &job.strategy, &job.plan.backtest, &job.plan.candidates, &job.plan.objective, &job.path)?;
+        out.push(Ok(Box::new(ev)));
+    }
+    Ok(out)
 }

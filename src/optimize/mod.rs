@@ -5,6 +5,7 @@
 //! everything here runs on synthetic objectives as well as on the backtester.
 
 pub mod aggregate;
+pub mod batch;
 pub mod config;
 pub mod constraint;
 pub mod engine;
