@@ -16,6 +16,7 @@ pub mod params;
 pub mod report;
 pub mod search;
 pub mod space;
+pub mod walkforward;
 
 pub use config::{OptimizeConfig, Plan};
 pub use constraint::Constraint;
