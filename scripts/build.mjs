@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Builds pkg/: the thread-less build (stable, --target web), the threaded build (nightly,
+// build-std, wasm-bindgen-rayon) and the hand-written loader, as one npm package.
+// Usage: node scripts/build.mjs [--single-only] [--dev]
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const pkgDir = join(root, 'pkg');
+const binDir = join(root, 'node_modules', '.bin');
+const env = { ...process.env, PATH: `${binDir}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const profile = args.has('--dev') ? '--dev' : '--release';
+
+function run(cmd, argv, extraEnv = {}) {
+  console.log(`[build] ${cmd} ${argv.join(' ')}`);
+  execFileSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+}
+
+function tidy(dir) {
+  // wasm-pack drops a package.json, README and a '*' .gitignore in each out dir; the
+  // top-level package.json describes the whole package instead.
+  for (const f of ['.gitignore', 'package.json', 'README.md', 'LICENSE']) rmSync(join(dir, f), { force: true });
+}
+
+mkdirSync(pkgDir, { recursive: true });
+
+// 1. Thread-less build: stable toolchain, loads everywhere.
+run('wasm-pack', ['build', profile, '--target', 'web', '--out-dir', 'pkg/single', '--out-name', 'stratlab', '--no-pack']);
+tidy(join(pkgDir, 'single'));
+
+// 2. Threaded build: nightly + build-std + shared memory (flags from TOOLCHAIN.md).
+if (!args.has('--single-only')) {
+  const rustflags = [
+    '-C target-feature=+atomics,+bulk-memory',
+    '-C link-arg=--shared-memory', '-C link-arg=--import-memory',
+    '-C link-arg=--max-memory=1073741824',
+    '-C link-arg=--export=__wasm_init_tls', '-C link-arg=--export=__tls_size',
+    '-C link-arg=--export=__tls_align', '-C link-arg=--export=__tls_base',
+  ].join(' ');
+  run('rustup', ['run', 'nightly', 'wasm-pack', 'build', profile, '--target', 'web', '--out-dir', 'pkg/threads',
+    '--out-name', 'stratlab', '--no-pack', '--', '--features', 'threads,wasm-bindgen-rayon/no-bundler',
+    '-Z', 'build-std=panic_abort,std'],
+    { RUSTFLAGS: rustflags, CARGO_TARGET_DIR: join(root, 'target-threads') });
+  tidy(join(pkgDir, 'threads'));
+}
+
+// 3. The loader, types and package.json.
+cpSync(join(root, 'js'), pkgDir, { recursive: true });
+const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
+const manifest = {
+  name: 'stratlab',
+  version,
+  description: 'TA-Lib-exact indicators, backtesting.py-exact backtests, parallel optimization and a cooperative task runtime in one WebAssembly module.',
+  type: 'module',
+  license: 'MIT',
+  main: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': { types: './index.d.ts', node: './node.js', default: './index.js' },
+    './single': { types: './single/stratlab.d.ts', default: './single/stratlab.js' },
+    './single/stratlab_bg.wasm': './single/stratlab_bg.wasm',
+    './threads': { types: './threads/stratlab.d.ts', default: './threads/stratlab.js' },
+    './worker': './optimize-worker.js',
+    './package.json': './package.json',
+  },
+  files: ['*.js', '*.d.ts', 'single/', 'threads/'],
+  sideEffects: false,
+};
+writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+// 4. Sizes (raw and gzipped) for the README.
+for (const build of ['single', 'threads']) {
+  const wasm = join(pkgDir, build, 'stratlab_bg.wasm');
+  if (!existsSync(wasm)) continue;
+  const bytes = readFileSync(wasm);
+  console.log(`[build] ${build}: ${(statSync(wasm).size / 1024).toFixed(0)} KB raw, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`);
+}
