@@ -314,8 +314,8 @@ impl HighLow {
     }
 }
 
-/// Raw %K: `(close - lowest) / ((highest - lowest) / 100)`, 0 when the range is flat
-/// (TA-Lib 0.8: within `EPSILON` of the extremes' magnitude, so rounding residue of a
+/// Raw %K: `100 * ((close - lowest) / (highest - lowest))` (TA-Lib 0.8's rounding), 0 when
+/// the range is flat (within `EPSILON` of the extremes' magnitude, so rounding residue of a
 /// constant series does not read as a full-range move).
 #[derive(Debug, Clone)]
 struct FastK(HighLow);
@@ -328,10 +328,9 @@ impl FastK {
     fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
         let (hh, ll) = self.0.next(high, low)?;
         let range = hh - ll;
-        let diff = range / 100.0;
         Some(
-            if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
-                (close - ll) / diff
+            if range != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
+                100.0 * ((close - ll) / range)
             } else {
                 0.0
             },
@@ -450,9 +449,9 @@ impl Kernel for WillrK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.high, b.low).map(|(hh, ll)| {
-            let diff = (hh - ll) / (-100.0);
-            if diff != 0.0 {
-                (hh - b.close) / diff
+            let range = hh - ll;
+            if range != 0.0 {
+                -100.0 * ((hh - b.close) / range)
             } else {
                 0.0
             }

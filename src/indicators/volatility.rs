@@ -215,7 +215,7 @@ impl Kernel for MidPriceK {
 // ---------------------------------------------------------------- ATR, NATR, TRANGE
 
 /// Wilder's ATR: the plain average of the first `period` true ranges, then
-/// `(atr * (period - 1) + tr) / period`. Period 1 is the true range itself.
+/// `(atr * (period - 1) + tr) / period` (period 1 gives the true range of finite bars).
 #[derive(Debug, Clone)]
 pub(crate) struct Atr {
     period: usize,
@@ -243,9 +243,8 @@ impl Atr {
             return None;
         }
         let tr = true_range(b.high, b.low, pc);
-        if self.period == 1 {
-            return Some(tr);
-        }
+        // Period 1 runs the general recursion too ((atr * 0 + tr) / 1), as TA-Lib does, so a
+        // NaN or infinite range persists exactly as it does there.
         let p = self.period as f64;
         if t <= self.period {
             self.atr += tr;

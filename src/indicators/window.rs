@@ -104,7 +104,11 @@ pub(crate) struct Fifo<T> {
 
 impl<T: Copy + Default> Fifo<T> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Fifo { buf: vec![T::default(); reserve(capacity).max(1)], head: 0, len: 0 }
+        Fifo {
+            buf: vec![T::default(); reserve(capacity).max(1)],
+            head: 0,
+            len: 0,
+        }
     }
 
     #[inline(always)]
@@ -181,7 +185,10 @@ impl<T: Copy + Default> Fifo<T> {
         let (a, b) = if self.head + self.len <= self.buf.len() {
             (&self.buf[self.head..self.head + self.len], &self.buf[..0])
         } else {
-            (&self.buf[self.head..], &self.buf[..self.head + self.len - self.buf.len()])
+            (
+                &self.buf[self.head..],
+                &self.buf[..self.head + self.len - self.buf.len()],
+            )
         };
         a.iter().chain(b.iter())
     }
@@ -224,7 +231,10 @@ mod tests {
             }
         }
         assert_eq!(f.iter().copied().collect::<Vec<_>>(), vec![7.0, 8.0, 9.0]);
-        assert_eq!((f.at(0), f.back(0), f.back(2), f.at(3)), (Some(7.0), Some(9.0), Some(7.0), None));
+        assert_eq!(
+            (f.at(0), f.back(0), f.back(2), f.at(3)),
+            (Some(7.0), Some(9.0), Some(7.0), None)
+        );
         let mut g: Fifo<f64> = Fifo::new(1);
         for i in 0..100 {
             g.push(i as f64);
