@@ -114,7 +114,11 @@ fn rolling(src: &[f64], period: usize, out: &mut [f64], kind: Extreme) -> Result
         dq.push(i, x);
         nan.see(i, x);
         let warming = i + 1 < period;
-        *slot = if warming || nan.inside(i, period) { f64::NAN } else { dq.value() };
+        *slot = if warming || nan.inside(i, period) {
+            f64::NAN
+        } else {
+            dq.value()
+        };
     }
     Ok(())
 }
