@@ -284,6 +284,13 @@ pub(crate) fn is_zero(v: f64) -> bool {
     -EPSILON < v && v < EPSILON
 }
 
+/// TA-Lib 0.8's zero test where NaN takes the "zero" branch (RSI, CMO, ±DI, ADX, ULTOSC):
+/// a NaN sum gives 0 (or keeps ADX unchanged) instead of spreading NaN.
+#[inline]
+pub(crate) fn is_zero_or_nan(v: f64) -> bool {
+    !(v.abs() >= EPSILON)
+}
+
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`.
 #[inline]
 pub(crate) fn is_zero_or_neg(v: f64) -> bool {
