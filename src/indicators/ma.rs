@@ -167,6 +167,10 @@ impl Dema {
 impl Series for Dema {
     #[inline]
     fn next(&mut self, x: f64) -> Option<f64> {
+        if self.e1.period == 1 {
+            // TA-Lib 0.8's EMA/DEMA/TEMA functions copy the input for period 1.
+            return Some(x);
+        }
         let a = self.e1.next(x)?;
         let b = self.e2.next(a)?;
         Some(2.0 * a - b)
@@ -193,6 +197,9 @@ impl Tema {
 impl Series for Tema {
     #[inline]
     fn next(&mut self, x: f64) -> Option<f64> {
+        if self.e1.period == 1 {
+            return Some(x);
+        }
         let a = self.e1.next(x)?;
         let b = self.e2.next(a)?;
         let c = self.e3.next(b)?;
@@ -554,9 +561,14 @@ macro_rules! close_kernel {
 close_kernel!(SmaK, Sma, |p| Sma::new(p.int("timeperiod")), |p| {
     Sma::lookback(p.int("timeperiod"))
 });
-close_kernel!(EmaK, Ema, |p| Ema::new(p.int("timeperiod")), |p| {
-    Ema::lookback(p.int("timeperiod"))
-});
+// Through `Ma`: TA-Lib's EMA function copies the input for period 1, while the EMA inside
+// MACD and TRIX keeps its recursion.
+close_kernel!(
+    EmaK,
+    Ma,
+    |p| Ma::new(MaType::Ema, p.int("timeperiod")),
+    |p| { Ema::lookback(p.int("timeperiod")) }
+);
 close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p
     .int("timeperiod")
     - 1);
