@@ -405,8 +405,9 @@ pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult>
         Err(signals) => {
             let warmup = match map.get("warmup") {
                 None | Some(Value::Null) => 0,
-                Some(v) => match v.as_u64() {
-                    Some(w) if (w as usize) < data.len() => w as usize,
+                // JS numbers arrive as floats: accept any whole value.
+                Some(v) => match v.as_f64() {
+                    Some(w) if w >= 0.0 && w.fract() == 0.0 && w < data.len() as f64 => w as usize,
                     _ => {
                         return Err(Error::invalid_parameter(format!(
                             "'warmup' must be a whole number of bars below {}",
