@@ -1,0 +1,250 @@
+//! The backtester behind the `Evaluate` boundary, with the per-dataset work done once: every
+//! distinct indicator series (SMA(n) per distinct n) is computed before the run and shared
+//! read-only by all combinations and threads; per-thread buffers make each backtest
+//! allocation-free. Under vectorbt semantics with a return objective, a one-pass kernel
+//! replaces the full engine and the top-K are re-run for full stats.
+
+use super::batch::BatchPlan;
+use super::engine::{Evaluate, Evaluation, Objective, Stat};
+use super::params::Params;
+use super::search::{join, Candidates};
+use crate::backtest::{self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace};
+use crate::backtest::vectorbt::{cross_total_return, VbtCross};
+use crate::series::Ohlcv;
+use crate::{Error, Result};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Strategies the optimizer can run, with their parameters and defaults.
+pub const STRATEGIES: [(&str, &[(&str, f64)]); 2] =
+    [("SmaCross", &[("n1", 10.0), ("n2", 20.0)]), ("MovingAverageCrossover", &[("n1", 10.0), ("n2", 20.0)])];
+
+/// Cached indicator series are bounded by this many bytes; periods beyond it are computed
+/// per evaluation into per-thread buffers (slower, memory-flat).
+pub const CACHE_BYTES: usize = 64 << 20;
+
+/// Stats the lean vectorbt kernel reports (anything else needs the full engine).
+const LEAN_KEYS: [&str; 4] = ["Total Return", "Return [%]", "Equity Final [$]", "# Trades"];
+
+thread_local! {
+    /// Per-thread scratch: backtest buffers and two indicator series for uncached periods.
+    static SCRATCH: RefCell<(Workspace, Vec<f64>, Vec<f64>)> = RefCell::new(Default::default());
+}
+
+#[derive(Debug)]
+pub struct BacktestEvaluator<'a> {
+    ctx: BacktestContext<'a>,
+    config: BacktestConfig,
+    /// SMA(n) by n, computed once.
+    sma: HashMap<usize, Vec<f64>>,
+    lean: bool,
+}
+
+/// Which registry entry `name` is, or INVALID_STRATEGY listing the known ones.
+pub fn strategy_params(name: &str, path: &str) -> Result<&'static [(&'static str, f64)]> {
+    STRATEGIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, p)| *p).ok_or_else(|| {
+        let known: Vec<&str> = STRATEGIES.iter().map(|(n, _)| *n).collect();
+        Error::invalid_strategy(format!("{path}: unknown strategy '{name}'; the optimizer supports: {}", known.join(", ")))
+            .with("path", path)
+            .with("strategy", name)
+            .with("known", known)
+    })
+}
+
+impl<'a> BacktestEvaluator<'a> {
+    /// Validates strategy, parameter names and backtest config, and precomputes every
+    /// indicator series the candidates need. `prefix` prefixes error paths.
+    pub fn new(
+        data: &'a Ohlcv,
+        strategy: &str,
+        backtest_config: &Map<String, Value>,
+        candidates: &Candidates,
+        objective: &Objective,
+        prefix: &str,
+    ) -> Result<Self> {
+        let params = strategy_params(strategy, &join(prefix, "strategy"))?;
+        for name in candidates.space.names.iter() {
+            if !params.iter().any(|(p, _)| p == name) {
+                let known: Vec<&str> = params.iter().map(|(p, _)| *p).collect();
+                let path = join(prefix, &format!("space.{name}"));
+                return Err(Error::invalid_parameter(format!(
+                    "{path}: {strategy} has no parameter '{name}'; its parameters are: {}",
+                    known.join(", ")
+                ))
+                .with("path", path)
+                .with("parameter", name.as_str()));
+            }
+        }
+        let config = BacktestConfig::from_json(&Value::Object(backtest_config.clone()), &[]).map_err(|mut e| {
+            if let Some(p) = e.detail("parameter").and_then(Value::as_str).map(str::to_string) {
+                e = e.with("path", join(prefix, &p));
+            }
+            e
+        })?;
+        let ctx = BacktestContext::new(data)?;
+        // Each distinct period once, up to the cache budget.
+        let mut periods: Vec<usize> = Vec::new();
+        for (pname, default) in params {
+            let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == pname) {
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
+                None => vec![*default],
+            };
+            for v in vals {
+                if let Ok(n) = period(v, data.len(), pname) {
+                    if !periods.contains(&n) {
+                        periods.push(n);
+                    }
+                }
+            }
+        }
+        let per_series = data.len() * std::mem::size_of::<f64>();
+        let mut sma = HashMap::new();
+        for n in periods {
+            if (sma.len() + 1) * per_series > CACHE_BYTES {
+                break;
+            }
+            let mut out = vec![0.0; data.len()];
+            moving_average(config.semantics, &data.close, n, &mut out);
+            sma.insert(n, out);
+        }
+        let lean = config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
+        Ok(BacktestEvaluator { ctx, config, sma, lean })
+    }
+
+    pub fn cached_series(&self) -> usize {
+        self.sma.len()
+    }
+
+    pub fn is_lean(&self) -> bool {
+        self.lean
+    }
+
+    fn periods(&self, p: &Params) -> Result<(usize, usize)> {
+        let len = self.ctx.data.len();
+        let n1 = period(p.get_f64("n1").unwrap_or(10.0), len, "n1")?;
+        let n2 = period(p.get_f64("n2").unwrap_or(20.0), len, "n2")?;
+        Ok((n1, n2))
+    }
+
+    /// Runs `f` with the two SMA series (cached, or computed into this thread's buffers).
+    fn with_series<R>(&self, n1: usize, n2: usize, f: impl FnOnce(&[f64], &[f64], &mut Workspace) -> R) -> R {
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (ws, b1, b2) = &mut *guard;
+            let close = &self.ctx.data.close;
+            let fast: &[f64] = match self.sma.get(&n1) {
+                Some(s) => s,
+                None => {
+                    b1.resize(close.len(), 0.0);
+                    moving_average(self.config.semantics, close, n1, b1);
+                    b1
+                }
+            };
+            let slow: &[f64] = match self.sma.get(&n2) {
+                Some(s) => s,
+                None => {
+                    b2.resize(close.len(), 0.0);
+                    moving_average(self.config.semantics, close, n2, b2);
+                    b2
+                }
+            };
+            f(fast, slow, ws)
+        })
+    }
+
+    fn full_stats(&self, p: &Params) -> Result<Stats> {
+        let (n1, n2) = self.periods(p)?;
+        self.with_series(n1, n2, |fast, slow, ws| match self.config.semantics {
+            Semantics::BacktestingPy => backtest::evaluate(&self.ctx, ws, &mut Crossover::new(fast, slow), &self.config),
+            Semantics::Vectorbt => backtest::evaluate(&self.ctx, ws, &mut VbtCross::new(fast, slow), &self.config),
+        })
+    }
+
+    fn lean_eval(&self, p: &Params) -> Result<Evaluation> {
+        let (n1, n2) = self.periods(p)?;
+        let (ret, trades) = self.with_series(n1, n2, |fast, slow, _| {
+            cross_total_return(&self.ctx.data.close, fast, slow, self.config.commission, self.config.cash)
+        });
+        let mut ev = Evaluation { stats: Vec::with_capacity(4) };
+        ev.push("Total Return", ret);
+        ev.push("Return [%]", ret * 100.0);
+        ev.push("Equity Final [$]", self.config.cash * (1.0 + ret));
+        ev.push("# Trades", trades as f64);
+        Ok(ev)
+    }
+}
+
+impl Evaluate for BacktestEvaluator<'_> {
+    fn evaluate(&self, p: &Params) -> Result<Evaluation> {
+        if self.lean {
+            return self.lean_eval(p);
+        }
+        let stats = self.full_stats(p)?;
+        Ok(numeric(&stats, self.config.semantics))
+    }
+
+    fn full(&self, p: &Params) -> Option<Result<Evaluation>> {
+        Some(self.full_stats(p).map(|stats| {
+            let mut ev = numeric(&stats, self.config.semantics);
+            for (k, v) in ev.stats.iter_mut() {
+                match k.as_ref() {
+                    "Start" => *v = Stat::Text(Stats::time_string(stats.start)),
+                    "End" => *v = Stat::Text(Stats::time_string(stats.end)),
+                    _ => {}
+                }
+            }
+            if self.lean {
+                // Keep the kernel's trade count (vectorbt counts a still-open trade).
+                if let Ok(l) = self.lean_eval(p) {
+                    ev.push("Total Return", l.metric("Total Return"));
+                    if let Some((_, v)) = ev.stats.iter_mut().find(|(k, _)| k == "# Trades") {
+                        *v = Stat::Num(l.metric("# Trades"));
+                    }
+                }
+            }
+            ev
+        }))
+    }
+}
+
+/// Every stat as a number, in backtesting.py's order (`Start`/`End` as ms since the epoch);
+/// vectorbt runs also report vectorbt's `Total Return` (a fraction).
+fn numeric(stats: &Stats, semantics: Semantics) -> Evaluation {
+    let mut ev = Evaluation { stats: Vec::with_capacity(Stats::KEYS.len() + 1) };
+    for k in Stats::KEYS {
+        ev.stats.push((Cow::Borrowed(k), Stat::Num(stats.get(k).unwrap_or(f64::NAN))));
+    }
+    if semantics == Semantics::Vectorbt {
+        ev.push("Total Return", stats.return_pct / 100.0);
+    }
+    ev
+}
+
+fn moving_average(semantics: Semantics, close: &[f64], n: usize, out: &mut [f64]) {
+    match semantics {
+        Semantics::BacktestingPy => ma::pandas_rolling_mean_into(close, n, out),
+        Semantics::Vectorbt => ma::vectorbt_rolling_mean_into(close, n, out),
+    }
+}
+
+/// A moving-average period: a whole number in [1, bars].
+fn period(v: f64, bars: usize, name: &str) -> Result<usize> {
+    if v.is_finite() && v.fract() == 0.0 && v >= 1.0 && v <= bars as f64 {
+        Ok(v as usize)
+    } else {
+        Err(Error::param_range(name, v, 1.0, bars as f64))
+    }
+}
+
+/// One evaluator per batch job, all validated up front: the first bad strategy, parameter
+/// name or backtest option fails the whole request with its path.
+pub fn batch_evaluators<'a>(data: &'a Ohlcv, plan: &BatchPlan) -> Result<Vec<Result<Box<dyn Evaluate + 'a>>>> {
+    let mut out: Vec<Result<Box<dyn Evaluate + 'a>>> = Vec::with_capacity(plan.jobs.len());
+    for job in &plan.jobs {
+        let ev = BacktestEvaluator::new(data, &job.strategy, &job.plan.backtest, &job.plan.candidates, &job.plan.objective, &job.path)?;
+        out.push(Ok(Box::new(ev)));
+    }
+    Ok(out)
+}
