@@ -1,8 +1,8 @@
 //! backtesting.py 0.6.6 golden runs (SmaCross long/short reversal): every stat, trade and
 //! equity/drawdown value must match ../shared/reference/backtest/.
 
-mod backtest_common;
-use backtest_common::*;
+mod common;
+use common::*;
 use stratlab::backtest::{ma, run_with, BacktestConfig, BacktestContext, BacktestResult, Crossover};
 
 fn smacross(name: &str, n1: usize, n2: usize, cash: f64, commission: f64) -> BacktestResult {

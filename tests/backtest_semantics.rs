@@ -4,8 +4,8 @@
 //! unit, `exclusive_orders`, `hedging`, hourly data with weekends (365-day years), weekly bars
 //! (52 periods a year) and indicators that never warm up.
 
-mod backtest_common;
-use backtest_common::*;
+mod common;
+use common::*;
 use stratlab::backtest::{ma, run_with, BacktestConfig, BacktestContext, Crossover};
 use stratlab::series::Ohlcv;
 

@@ -1,7 +1,7 @@
 //! vectorbt golden grids: every combination's total return (1e-9 relative) and trade count.
 
-mod backtest_common;
-use backtest_common::*;
+mod common;
+use common::*;
 use stratlab::backtest::{evaluate, ma, vectorbt, BacktestConfig, BacktestContext, Semantics, Workspace};
 
 fn check(file: &str, full_engine_every: usize) {
