@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod metrics;
 pub mod reporter;
+pub mod scheduler;
 pub mod dispatcher;
 
 pub use clock::{AbortReason, AbortSignal, Clock, Env, TimerId, VirtualEnv};
@@ -18,6 +19,7 @@ pub use dispatcher::{
     SubmitOptions, TaskError, TaskId,
 };
 pub use metrics::{Histogram, LatencySummary};
+pub use scheduler::{MissedRunPolicy, Schedule, Scheduler};
 
 use std::hash::{BuildHasherDefault, Hasher};
 
