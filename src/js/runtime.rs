@@ -8,7 +8,9 @@ use super::convert::to_js;
 use super::errors::{invalid_input, to_js_error, JsResult};
 use crate::runtime::clock::{AbortReason, Clock, Env, TimerId};
 use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError};
-use crate::runtime::{Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, SubmitOptions};
+use crate::runtime::container::{Component, ComponentKind, ServiceContainer};
+use crate::runtime::scheduler::{JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS};
+use crate::runtime::{monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor, SubmitOptions};
 use crate::Error;
 use futures::future::LocalBoxFuture;
 use gloo_timers::callback::Timeout;
@@ -43,6 +45,10 @@ export function run_task(fn, settle, id, attempt) {
   }
   return c;
 }
+export function track_async(p, t0, record, name) {
+  return p.then((v) => { record(name, clock.now() - t0, true, undefined); return v; },
+                (e) => { record(name, clock.now() - t0, false, e); throw e; });
+}
 export class Deferred {
   constructor() { this.promise = new Promise((res, rej) => { this.res = res; this.rej = rej; }); }
   settle(ok, v) { if (ok) this.res(v); else this.rej(v); }
@@ -69,6 +75,7 @@ extern "C" {
     fn abort_task(controller: &JsValue, reason: &JsValue);
     fn error_message(e: &JsValue) -> String;
     fn call_maybe_async(f: &js_sys::Function) -> JsValue;
+    fn track_async(p: &JsValue, t0: f64, record: &JsValue, name: &str) -> js_sys::Promise;
 
     type Deferred;
     #[wasm_bindgen(constructor)]
@@ -445,5 +452,299 @@ impl JsDispatcher {
             }),
         );
         Ok(promise)
+    }
+}
+
+fn job_id(id: f64) -> JsResult<u64> {
+    if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
+        Ok(id as u64)
+    } else {
+        Err(invalid_input(format!("job id must be a positive integer returned by addJob(), got {id}")))
+    }
+}
+
+/// Interval, daily and weekly (UTC) jobs whose runs go through a `Dispatcher`.
+#[wasm_bindgen(js_name = Scheduler)]
+pub struct JsScheduler {
+    s: Scheduler<JsRunner>,
+}
+
+#[wasm_bindgen(js_class = Scheduler)]
+impl JsScheduler {
+    /// `new Scheduler(dispatcher, {graceMs = 1000})`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(dispatcher: &JsDispatcher, options: JsValue) -> JsResult<JsScheduler> {
+        check_keys(&options, &["graceMs"], "Scheduler option")?;
+        let grace = opt_f64(&options, "graceMs")?.unwrap_or(DEFAULT_GRACE_MS);
+        Ok(JsScheduler { s: Scheduler::new(dispatcher.core().clone(), grace)? })
+    }
+
+    /// `addJob(name, fn, schedule, {priority, timeoutMs, maxRetries, missed})` → job id.
+    /// `schedule`: `{everyMs, startAt?}`, `{daily: 'HH:MM[:SS]'}` or `{weekly: 'Mon HH:MM'}` (UTC).
+    /// `missed`: `'skip'` (default) or `'catch_up_once'`.
+    #[wasm_bindgen(js_name = addJob)]
+    pub fn add_job(&self, name: &str, f: js_sys::Function, schedule: JsValue, options: JsValue) -> JsResult<f64> {
+        let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
+        check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
+        let mut opts = JobOptions::default();
+        if !is_absent(&options) {
+            opts.submit = SubmitOptions {
+                priority: opt_int(&options, "priority", i32::MIN as f64, i32::MAX as f64)?.map_or(0, |p| p as i32),
+                timeout_ms: opt_f64(&options, "timeoutMs")?,
+                max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
+            };
+            let missed = get(&options, "missed");
+            if !is_absent(&missed) {
+                let m = missed.as_string().ok_or_else(|| param_error("missed", "'skip' or 'catch_up_once'", &missed))?;
+                opts.missed = MissedRunPolicy::parse(&m)?;
+            }
+        }
+        Ok(self.s.add_job(name, f, schedule, opts)? as f64)
+    }
+
+    #[wasm_bindgen(js_name = removeJob)]
+    pub fn remove_job(&self, id: f64) -> bool {
+        job_id(id).map(|id| self.s.remove_job(id)).unwrap_or(false)
+    }
+
+    pub fn start(&self) {
+        self.s.start();
+    }
+
+    pub fn stop(&self) {
+        self.s.stop();
+    }
+
+    #[wasm_bindgen(getter, js_name = isStarted)]
+    pub fn is_started(&self) -> bool {
+        self.s.is_started()
+    }
+
+    /// Runs a job now (through the dispatcher) unless it is running; returns the task id.
+    #[wasm_bindgen(js_name = runNow)]
+    pub fn run_now(&self, id: f64) -> JsResult<Option<f64>> {
+        Ok(self.s.run_now(job_id(id)?).map(|t| t as f64))
+    }
+
+    pub fn jobs(&self) -> JsResult<JsValue> {
+        to_js(&self.s.jobs())
+    }
+
+    pub fn job(&self, id: f64) -> JsResult<JsValue> {
+        match self.s.job(job_id(id)?) {
+            Some(j) => to_js(&j),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Timer lag over all jobs: `{count, avg, min, p50, p95, p99, max}` in ms.
+    #[wasm_bindgen(js_name = timerLag)]
+    pub fn timer_lag(&self) -> JsResult<JsValue> {
+        to_js(&self.s.timer_lag())
+    }
+}
+
+/// Operation timings, Prometheus exposition and an event-loop-lag probe.
+#[wasm_bindgen(js_name = PerformanceMonitor)]
+pub struct JsMonitor {
+    m: PerformanceMonitor,
+    record_fn: JsValue,
+}
+
+#[wasm_bindgen(js_class = PerformanceMonitor)]
+impl JsMonitor {
+    /// `new PerformanceMonitor({capacity = 1000})`: capacity bounds `lastN`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> JsResult<JsMonitor> {
+        check_keys(&options, &["capacity"], "PerformanceMonitor option")?;
+        let cap = opt_int(&options, "capacity", 0.0, 10_000_000.0)?.map_or(monitor::DEFAULT_CAPACITY, |c| c as usize);
+        let m = PerformanceMonitor::new(env(), cap);
+        let m2 = m.clone();
+        let record_fn = Closure::<dyn Fn(String, f64, bool, JsValue)>::new(move |name: String, ms: f64, ok: bool, e: JsValue| {
+            let err = if ok { None } else { Some(error_message(&e)) };
+            m2.record(&name, ms, ok, err);
+        })
+        .into_js_value();
+        Ok(JsMonitor { m, record_fn })
+    }
+
+    /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
+    /// rethrown); a promise is returned chained, recording when it settles.
+    pub fn track(&self, name: &str, f: js_sys::Function) -> JsResult<JsValue> {
+        let r = call_maybe_async(&f);
+        if get(&r, "sync").as_bool().unwrap_or(true) {
+            let ok = get(&r, "ok").as_bool().unwrap_or(false);
+            let value = get(&r, "value");
+            let ms = get(&r, "ms").as_f64().unwrap_or(0.0);
+            self.m.record(name, ms, ok, if ok { None } else { Some(error_message(&value)) });
+            if ok {
+                Ok(value)
+            } else {
+                Err(value)
+            }
+        } else {
+            let t0 = get(&r, "t0").as_f64().unwrap_or(0.0);
+            Ok(track_async(&get(&r, "promise"), t0, &self.record_fn, name).into())
+        }
+    }
+
+    /// Records an operation measured elsewhere.
+    pub fn record(&self, name: &str, duration_ms: f64, success: Option<bool>, error: Option<String>) {
+        self.m.record(name, duration_ms, success.unwrap_or(true), error);
+    }
+
+    /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
+    #[wasm_bindgen(js_name = lastN)]
+    pub fn last_n(&self, n: f64) -> JsResult<JsValue> {
+        let n = if n.is_finite() && n > 0.0 { n as usize } else { 0 };
+        to_js(&self.m.last_n(n))
+    }
+
+    /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
+    /// every operation, or over `name`.
+    pub fn summary(&self, name: Option<String>) -> JsResult<JsValue> {
+        to_js(&self.m.summary(name.as_deref()))
+    }
+
+    /// `{ [name]: summary }`.
+    pub fn summaries(&self) -> JsResult<JsValue> {
+        to_js(&self.m.summaries())
+    }
+
+    pub fn clear(&self) {
+        self.m.clear();
+    }
+
+    /// Prometheus text exposition (operations and event-loop lag).
+    pub fn prometheus(&self) -> String {
+        self.m.prometheus(None)
+    }
+
+    /// Same as `prometheus()`, plus the task metrics of `dispatcher`.
+    #[wasm_bindgen(js_name = prometheusWith)]
+    pub fn prometheus_with(&self, dispatcher: &JsDispatcher) -> String {
+        self.m.prometheus(Some(&dispatcher.core().metrics()))
+    }
+
+    /// `startLagProbe({intervalMs = 10})`.
+    #[wasm_bindgen(js_name = startLagProbe)]
+    pub fn start_lag_probe(&self, options: JsValue) -> JsResult<()> {
+        check_keys(&options, &["intervalMs"], "lag probe option")?;
+        let interval = opt_f64(&options, "intervalMs")?.unwrap_or(10.0);
+        Ok(self.m.start_lag_probe(interval)?)
+    }
+
+    #[wasm_bindgen(js_name = stopLagProbe)]
+    pub fn stop_lag_probe(&self) {
+        self.m.stop_lag_probe();
+    }
+
+    /// `{running, intervalMs, samples, avg, p50, p95, p99, max}` in ms.
+    pub fn lag(&self) -> JsResult<JsValue> {
+        to_js(&self.m.lag())
+    }
+}
+
+/// A component given to the container: any object with optional `initialize()` / `cleanup()`
+/// methods (sync or async).
+pub struct JsComponent {
+    obj: JsValue,
+}
+
+impl JsComponent {
+    fn call(&self, method: &str) -> LocalBoxFuture<'static, Result<(), String>> {
+        let f = get(&self.obj, method);
+        let Some(f) = f.dyn_ref::<js_sys::Function>() else {
+            return Box::pin(async { Ok(()) });
+        };
+        match f.call0(&self.obj) {
+            Err(e) => {
+                let m = error_message(&e);
+                Box::pin(async move { Err(m) })
+            }
+            Ok(v) => {
+                let p = js_sys::Promise::resolve(&v);
+                Box::pin(async move {
+                    wasm_bindgen_futures::JsFuture::from(p).await.map(|_| ()).map_err(|e| error_message(&e))
+                })
+            }
+        }
+    }
+}
+
+impl Component for JsComponent {
+    fn initialize(&self) -> LocalBoxFuture<'static, Result<(), String>> {
+        self.call("initialize")
+    }
+    fn cleanup(&self) -> LocalBoxFuture<'static, Result<(), String>> {
+        self.call("cleanup")
+    }
+}
+
+/// Components with async `initialize`/`cleanup`: services first, analyzers after, cleanup in
+/// reverse; a failed initialize cleans up what started and names the failing component.
+#[wasm_bindgen(js_name = ServiceContainer)]
+pub struct JsContainer {
+    c: ServiceContainer<JsComponent>,
+}
+
+impl Default for JsContainer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen(js_class = ServiceContainer)]
+impl JsContainer {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsContainer {
+        JsContainer { c: ServiceContainer::new() }
+    }
+
+    /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
+    pub fn register(&self, name: &str, component: JsValue, options: JsValue) -> JsResult<()> {
+        if !component.is_object() && !component.is_function() {
+            return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
+        }
+        check_keys(&options, &["kind"], "register option")?;
+        let kind = get(&options, "kind");
+        let kind = if is_absent(&kind) {
+            ComponentKind::Service
+        } else {
+            ComponentKind::parse(&kind.as_string().ok_or_else(|| param_error("kind", "'service' or 'analyzer'", &kind))?)?
+        };
+        Ok(self.c.register(name, kind, JsComponent { obj: component })?)
+    }
+
+    /// The registered component object, or undefined.
+    pub fn get(&self, name: &str) -> JsValue {
+        self.c.get(name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,
+    /// cleaning_up, stopped.
+    pub fn status(&self) -> JsResult<JsValue> {
+        to_js(&self.c.status())
+    }
+
+    /// Resolves with the names initialized, in order; rejects with TASK_FAILED naming the
+    /// component that failed (`details.component`, `details.cleanedUp`).
+    #[wasm_bindgen(js_name = initializeAll)]
+    pub fn initialize_all(&self) -> js_sys::Promise {
+        let c = self.c.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let names = c.initialize_all().await?;
+            to_js(&names)
+        })
+    }
+
+    /// Resolves with `{cleaned, errors}`: every cleanup runs, in reverse initialization order.
+    #[wasm_bindgen(js_name = cleanupAll)]
+    pub fn cleanup_all(&self) -> js_sys::Promise {
+        let c = self.c.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let report = c.cleanup_all().await?;
+            to_js(&report)
+        })
     }
 }
