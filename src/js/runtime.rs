@@ -148,7 +148,8 @@ thread_local! {
     static ENV: Rc<JsEnv> = Rc::new(JsEnv::new());
 }
 
-pub(crate) fn env() -> Rc<dyn Env> {
+/// The shared wasm host (one per instance).
+pub fn env() -> Rc<dyn Env> {
     ENV.with(|e| e.clone() as Rc<dyn Env>)
 }
 
