@@ -200,13 +200,22 @@ async fn yield_now() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
-/// CANCELLED / TIMEOUT with the partial result in `details.partial`.
-fn stopped(status: Status, what: &str, done: usize, total: usize, partial: serde_json::Value) -> Error {
+/// CANCELLED / TIMEOUT with the partial result (a plain JS object) in `details.partial`.
+fn stopped(status: Status, what: &str, done: usize, total: usize, partial: &impl Serialize) -> JsValue {
     let e = match status {
         Status::TimedOut => Error::timeout(format!("{what} timed out after {done} of {total} combinations; partial results are in details.partial")),
         _ => Error::cancelled(format!("{what} was cancelled after {done} of {total} combinations; partial results are in details.partial")),
     };
-    e.with("done", done).with("total", total).with("partial", partial)
+    with_partial(e.with("done", done).with("total", total), partial)
+}
+
+/// The error as a JS Error whose `details.partial` is `partial` converted like any result.
+fn with_partial(e: Error, partial: &impl Serialize) -> JsValue {
+    let js = JsValue::from(e);
+    if let (Ok(details), Ok(p)) = (js_sys::Reflect::get(&js, &"details".into()), to_js(partial)) {
+        let _ = js_sys::Reflect::set(&details, &"partial".into(), &p);
+    }
+    js
 }
 
 /// `optimize(data, config, callbacks?)` → Promise of `{best: {params, value, stats}, results,
@@ -239,8 +248,7 @@ pub fn optimize(data: &JsOhlcv, config: JsValue, callbacks: JsValue) -> js_sys::
         let out = runner.finish();
         let report = Report::new(&plan.strategy, &out).with_exports(&out, plan.export_csv, plan.export_json)?;
         if out.status != Status::Complete {
-            let partial = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
-            return Err(stopped(out.status, "optimize", out.rows.len(), out.total(), partial).into());
+            return Err(stopped(out.status, "optimize", out.rows.len(), out.total(), &report));
         }
         to_js(&report)
     })
@@ -279,8 +287,7 @@ pub fn optimize_batch(data: &JsOhlcv, request: JsValue, callbacks: JsValue) -> j
         if cancel.is_cancelled() {
             let done = report.summary.count;
             let total = report.summary.total;
-            let partial = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
-            return Err(stopped(Status::Cancelled, "optimizeBatch", done, total, partial).into());
+            return Err(stopped(Status::Cancelled, "optimizeBatch", done, total, &report));
         }
         to_js(&report)
     })
@@ -318,11 +325,9 @@ pub fn walk_forward(data: &JsOhlcv, config: JsValue, callbacks: JsValue) -> js_s
             }
             let out = runner.finish();
             if out.status == Status::Cancelled {
-                let partial = serde_json::to_value(state.report()).unwrap_or(serde_json::Value::Null);
-                return Err(Error::cancelled(format!("walkForward was cancelled during fold {k} of {folds}; completed folds are in details.partial"))
-                    .with("fold", k)
-                    .with("partial", partial)
-                    .into());
+                let e = Error::cancelled(format!("walkForward was cancelled during fold {k} of {folds}; completed folds are in details.partial"))
+                    .with("fold", k);
+                return Err(with_partial(e, &state.report()));
             }
             state.fold_done(&data, k, &out)?;
             if let Some(f) = state.last_fold() {
