@@ -85,3 +85,72 @@ fn goog_smacross_10_20_matches_backtesting_py() {
 fn eurusd_smacross_20_60_matches_backtesting_py() {
     check("EURUSD_smacross_20_60");
 }
+
+/// backtesting.py's `Backtest.optimize` heatmaps on GOOG: every combination's Sharpe Ratio and
+/// Equity Final [$], through the allocation-free `evaluate` path.
+#[test]
+fn goog_optimize_heatmaps_match_backtesting_py() {
+    use stratlab::backtest::{evaluate, Workspace};
+    let golden = read_json("reference/backtest/GOOG_smacross_10_20.optimize.json");
+    let cfg = &golden["config"];
+    let data = load_ohlcv("GOOG");
+    let bt = BacktestConfig {
+        cash: cfg["cash"].as_f64().expect("cash"),
+        commission: cfg["commission"].as_f64().expect("commission"),
+        finalize_trades: true,
+        ..BacktestConfig::default()
+    };
+    let ctx = BacktestContext::new(&data).expect("context");
+    let mut ws = Workspace::default();
+    let mut checked = 0;
+    for run in golden["runs"].as_array().expect("runs") {
+        let key = run["maximize"].as_str().expect("maximize");
+        for cell in run["grid"].as_array().expect("grid") {
+            let (n1, n2) = (cell["n1"].as_u64().expect("n1") as usize, cell["n2"].as_u64().expect("n2") as usize);
+            let fast = ma::pandas_rolling_mean(&data.close, n1);
+            let slow = ma::pandas_rolling_mean(&data.close, n2);
+            let stats = evaluate(&ctx, &mut ws, &mut Crossover::new(&fast, &slow), &bt).expect("evaluate");
+            let got = stats.get(key).expect("known key");
+            let want = cell["value"].as_f64().unwrap_or(f64::NAN);
+            assert!(close_rel(got, want, 1e-6), "{key} n1={n1} n2={n2}: {got} vs {want}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 100);
+}
+
+/// The strategy registry's SmaCross (pandas-style SMAs, backtesting.py crossover) through
+/// `backtest::run` gives the golden GOOG result, and the vectorbt flavour the vectorbt one.
+#[test]
+fn registry_smacross_reproduces_both_goldens() {
+    use serde_json::json;
+    use stratlab::backtest::{run, Semantics};
+    use stratlab::signals::strategies;
+    let data = load_ohlcv("GOOG");
+    let golden = read_json("reference/backtest/GOOG_smacross_10_20.stats.json");
+    let table = strategies::generate("MovingAverageCrossover", &data, &json!({"n1": 10, "n2": 20}), Semantics::BacktestingPy)
+        .expect("signals");
+    assert_eq!(table.warmup, 19);
+    let cfg = BacktestConfig::from_json(&json!({"cash": 10000, "commission": 0.002, "finalizeTrades": true}), &[]).expect("cfg");
+    let res = run(&data, &table.to_series(), &cfg).expect("run");
+    for key in ["Return [%]", "Sharpe Ratio", "SQN", "Buy & Hold Return [%]"] {
+        let want = golden["stats"][key].as_f64().expect("number");
+        assert!(close_rel(res.stats.get(key).expect("key"), want, 1e-9), "{key}");
+    }
+    assert_eq!(res.stats.trades, 94);
+
+    let vbt = read_json("reference/vectorbt/GOOG_smacross.json");
+    let best = &vbt["best"];
+    let table = strategies::generate(
+        "SmaCross",
+        &data,
+        &json!({"n1": best["fast"], "n2": best["slow"]}),
+        Semantics::Vectorbt,
+    )
+    .expect("signals");
+    let cfg = BacktestConfig::from_json(&json!({"semantics": "vectorbt", "init_cash": 100, "fees": 0.002}), &[]).expect("cfg");
+    let res = run(&data, &table.to_series(), &cfg).expect("run");
+    let want = best["total_return"].as_f64().expect("total_return") * 100.0;
+    assert!(close_rel(res.stats.return_pct, want, 1e-9), "{} vs {want}", res.stats.return_pct);
+    assert_eq!(res.stats.trades as u64, best["trades"].as_u64().expect("trades"));
+}

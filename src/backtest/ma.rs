@@ -5,6 +5,14 @@
 //! `rolling(n).mean()` (Kahan-compensated running sum); vectorbt's `MA` divides differences
 //! of a cumulative sum. Both are reproduced here bit for bit; the golden tests pin them.
 
+/// The SMA of `values` as the reference library of `semantics` computes it.
+pub fn sma(semantics: super::Semantics, values: &[f64], n: usize) -> Vec<f64> {
+    match semantics {
+        super::Semantics::BacktestingPy => pandas_rolling_mean(values, n),
+        super::Semantics::Vectorbt => vectorbt_rolling_mean(values, n),
+    }
+}
+
 /// pandas `Series.rolling(n).mean()` (min_periods = n) into `out`; NaN during warm-up.
 pub fn pandas_rolling_mean_into(values: &[f64], n: usize, out: &mut [f64]) {
     let len = values.len().min(out.len());

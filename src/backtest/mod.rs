@@ -217,3 +217,48 @@ pub fn run(data: &Ohlcv, signals: &SignalSeries, config: &BacktestConfig) -> Res
     let mut source = SliceSignals { signals: &signals.signals, warmup: signals.warmup };
     run_with(&ctx, &mut source, config)
 }
+
+/// The SMA-cross rule of either semantics over precomputed averages (make them with
+/// [`ma::sma`] so they match the reference library bit for bit).
+#[derive(Debug, Clone)]
+pub enum CrossSignals<'a> {
+    BacktestingPy(Crossover<'a>),
+    Vectorbt(vectorbt::VbtCross<'a>),
+}
+
+impl<'a> CrossSignals<'a> {
+    pub fn new(semantics: Semantics, fast: &'a [f64], slow: &'a [f64]) -> Self {
+        match semantics {
+            Semantics::BacktestingPy => CrossSignals::BacktestingPy(Crossover::new(fast, slow)),
+            Semantics::Vectorbt => CrossSignals::Vectorbt(vectorbt::VbtCross::new(fast, slow)),
+        }
+    }
+}
+
+impl SignalSource for CrossSignals<'_> {
+    fn len(&self) -> usize {
+        match self {
+            CrossSignals::BacktestingPy(c) => c.len(),
+            CrossSignals::Vectorbt(c) => c.len(),
+        }
+    }
+    fn warmup(&self) -> usize {
+        match self {
+            CrossSignals::BacktestingPy(c) => c.warmup(),
+            CrossSignals::Vectorbt(c) => c.warmup(),
+        }
+    }
+    fn reset(&mut self) {
+        match self {
+            CrossSignals::BacktestingPy(c) => c.reset(),
+            CrossSignals::Vectorbt(c) => c.reset(),
+        }
+    }
+    #[inline(always)]
+    fn signal(&mut self, i: usize) -> Signal {
+        match self {
+            CrossSignals::BacktestingPy(c) => c.signal(i),
+            CrossSignals::Vectorbt(c) => c.signal(i),
+        }
+    }
+}

@@ -374,8 +374,9 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
 
     // Period (usually daily) returns of the equity's last value in each period.
     let buckets = &ctx.period_last_bar;
-    let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0);
-    let count = buckets.len().saturating_sub(1);
+    // pandas `pct_change().dropna()`: 0/0 after a wipe-out is dropped, x/0 = inf is kept.
+    let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0).filter(|r| !r.is_nan());
+    let count = period_returns.clone().count();
     let g = geometric_mean(period_returns.clone());
     let mean = period_returns.clone().sum::<f64>() / count as f64;
     let var = if count > 1 {

@@ -126,15 +126,15 @@ pub fn cross_total_return(close: &[f64], fast: &[f64], slow: &[f64], fees: f64, 
     (value / init_cash - 1.0, trades)
 }
 
-/// Full vectorbt-semantics run: equity per bar and closed trades (an open position at the
-/// end is valued, not closed, and is not a closed trade).
+/// Full vectorbt-semantics run: equity per bar and trades; a position still open at the end
+/// is valued at the last close (not sold) and listed as vectorbt's open trade.
 pub(crate) fn simulate<S: SignalSource + ?Sized>(
     data: &Ohlcv,
     source: &mut S,
     cfg: &BacktestConfig,
     equity: &mut Vec<f64>,
     trades: &mut Vec<Trade>,
-) -> usize {
+) {
     let n = data.len();
     equity.clear();
     equity.reserve(n);
@@ -144,7 +144,6 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
     let mut cash = cfg.cash;
     let mut units = 0.0f64;
     let mut entry: Option<(usize, f64, f64)> = None; // bar, price, entry fee
-    let mut opened = 0usize;
     for i in 0..n {
         let price = data.close[i];
         match source.signal(i) {
@@ -153,7 +152,6 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
                 let fee = cash - units * price;
                 cash = 0.0;
                 entry = Some((i, price, fee));
-                opened += 1;
             }
             Signal::Sell => {
                 if let Some((bar, entry_price, entry_fee)) = entry.take() {
@@ -180,7 +178,22 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
         }
         equity.push(cash + units * price);
     }
-    opened
+    // vectorbt counts a position still open at the end as an (open) trade, valued at the
+    // last close with no exit fee.
+    if let (Some((bar, entry_price, entry_fee)), Some(&last)) = (entry, data.close.last()) {
+        trades.push(Trade {
+            size: units,
+            entry_bar: bar,
+            exit_bar: n - 1,
+            entry_price,
+            exit_price: last,
+            pnl: units * (last - entry_price) - entry_fee,
+            return_pct: (last / entry_price - 1.0) - entry_fee / (units * entry_price),
+            entry_time: data.time[bar],
+            exit_time: data.time[n - 1],
+            commission: entry_fee,
+        });
+    }
 }
 
 #[cfg(test)]
