@@ -102,16 +102,22 @@ impl<'a> BacktestEvaluator<'a> {
                 }
             }
         }
-        let per_series = data.len() * std::mem::size_of::<f64>();
-        let mut sma = HashMap::new();
-        for n in periods {
-            if (sma.len() + 1) * per_series > CACHE_BYTES {
-                break;
-            }
+        let per_series = data.len().max(1) * std::mem::size_of::<f64>();
+        periods.truncate(CACHE_BYTES / per_series);
+        let semantics = config.semantics;
+        let compute = |n: &usize| {
             let mut out = vec![0.0; data.len()];
-            moving_average(config.semantics, &data.close, n, &mut out);
-            sma.insert(n, out);
-        }
+            moving_average(semantics, &data.close, *n, &mut out);
+            (*n, out)
+        };
+        // The cache is shared work too: spread it over the pool when there is one.
+        #[cfg(feature = "threads")]
+        let sma: HashMap<usize, Vec<f64>> = {
+            use rayon::prelude::*;
+            periods.par_iter().map(compute).collect()
+        };
+        #[cfg(not(feature = "threads"))]
+        let sma: HashMap<usize, Vec<f64>> = periods.iter().map(compute).collect();
         let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
         Ok(BacktestEvaluator { ctx, config, spec, sma, lean })
     }
