@@ -2,7 +2,7 @@
 //! (combinations/s and bar-evaluations/s), sequential and, with `--features threads`, on a
 //! rayon pool; and a 100,000-combination backtesting.py grid on GOOG.
 //!
-//! cargo run --release --example optimize_bench [--features threads] [-- <shared dir>]
+//! cargo run --release --example bench_optimize [--features threads] [-- <shared dir>]
 
 use std::time::Instant;
 use stratlab::optimize::engine::run;
