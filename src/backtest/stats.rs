@@ -25,9 +25,8 @@ pub struct StatsContext {
     period_last_bar: Vec<usize>,
     time: Vec<i64>,
     close: Vec<f64>,
-    /// `log(close[i+1] / close[i])` and its mean / sum of squared deviations (for Beta).
-    market_log_returns: Vec<f64>,
-    market_mean: f64,
+    /// `log(close[i+1] / close[i])` minus its mean, and the sum of their squares (for Beta).
+    market_centered: Vec<f64>,
     market_ss: f64,
 }
 
@@ -63,7 +62,8 @@ impl StatsContext {
         let market_log_returns: Vec<f64> = data.close.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
         let m = market_log_returns.len() as f64;
         let market_mean = market_log_returns.iter().sum::<f64>() / m;
-        let market_ss = market_log_returns.iter().map(|r| (r - market_mean) * (r - market_mean)).sum();
+        let market_centered: Vec<f64> = market_log_returns.iter().map(|r| r - market_mean).collect();
+        let market_ss = market_centered.iter().map(|r| r * r).sum();
         StatsContext {
             start: time.first().copied().unwrap_or(0),
             end: time.last().copied().unwrap_or(0),
@@ -72,8 +72,7 @@ impl StatsContext {
             period_last_bar,
             time: data.time.clone(),
             close: data.close.clone(),
-            market_log_returns,
-            market_mean,
+            market_centered,
             market_ss,
         }
     }
@@ -379,7 +378,20 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     // pandas `pct_change().dropna()`: 0/0 after a wipe-out is dropped, x/0 = inf is kept.
     let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0).filter(|r| !r.is_nan());
     let count = period_returns.clone().count();
-    let g = geometric_mean(period_returns.clone());
+    // Σ ln(1 + r) telescopes to ln(last / first): one log instead of one per period. A
+    // period value ≤ 0 makes the geometric mean 0, as in backtesting.py.
+    let g = if count == 0 {
+        f64::NAN
+    } else if period_returns.clone().any(|r| r + 1.0 <= 0.0) {
+        0.0
+    } else {
+        let kept = buckets.windows(2).filter(|w| !(equity[w[1]] / equity[w[0]]).is_nan());
+        let (first, last) = (kept.clone().next().map(|w| w[0]), kept.last().map(|w| w[1]));
+        match (first, last) {
+            (Some(a), Some(b)) => ((equity[b] / equity[a]).ln() / count as f64).exp() - 1.0,
+            _ => f64::NAN,
+        }
+    };
     let mean = period_returns.clone().sum::<f64>() / count as f64;
     let var = if count > 1 {
         period_returns.clone().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (count - 1) as f64
@@ -449,19 +461,21 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
         s.avg_drawdown_duration = avg;
     }
 
-    // Beta: covariance of equity and market log returns over the market's variance.
+    // Beta: covariance of equity and market log returns over the market's variance, in one
+    // pass: cov = Σ x·(y − ȳ) − x̄·Σ(y − ȳ). A flat bar has x = ln 1 = 0, so no log is taken.
     if n > 2 {
         let m = (n - 1) as f64;
-        let mut eq_mean = 0.0;
-        for w in equity.windows(2) {
-            eq_mean += (w[1] / w[0]).ln();
+        let (mut sum_x, mut sum_xy, mut sum_y) = (0.0, 0.0, 0.0);
+        for (w, &y) in equity.windows(2).zip(&ctx.market_centered[..n - 1]) {
+            sum_y += y;
+            if w[1] != w[0] {
+                let x = (w[1] / w[0]).ln();
+                sum_x += x;
+                sum_xy += x * y;
+            }
         }
-        eq_mean /= m;
-        let mut cov = 0.0;
-        for (w, r) in equity.windows(2).zip(&ctx.market_log_returns[..n - 1]) {
-            cov += ((w[1] / w[0]).ln() - eq_mean) * (r - ctx.market_mean);
-        }
-        s.beta = cov / ctx.market_ss;
+        // numpy gives NaN once a log return is infinite (equity reached 0).
+        s.beta = if sum_x.is_finite() { (sum_xy - sum_x / m * sum_y) / ctx.market_ss } else { f64::NAN };
     } else {
         s.beta = f64::NAN;
     }
