@@ -385,10 +385,9 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     } else if period_returns.clone().any(|r| r + 1.0 <= 0.0) {
         0.0
     } else {
-        let kept = buckets.windows(2).filter(|w| !(equity[w[1]] / equity[w[0]]).is_nan());
-        let (first, last) = (kept.clone().next().map(|w| w[0]), kept.last().map(|w| w[1]));
-        match (first, last) {
-            (Some(a), Some(b)) => ((equity[b] / equity[a]).ln() / count as f64).exp() - 1.0,
+        // No value ≤ 0 means no 0/0 was dropped, so the product runs over every period.
+        match (buckets.first(), buckets.last()) {
+            (Some(&a), Some(&b)) => ((equity[b] / equity[a]).ln() / count as f64).exp() - 1.0,
             _ => f64::NAN,
         }
     };
