@@ -85,17 +85,19 @@ impl StatsContext {
         self.close.is_empty()
     }
 
-    /// A duration in ms, rounded up to the data's resolution (pandas `Timedelta.ceil`),
-    /// in days.
-    fn round_days(&self, ns: f64) -> f64 {
-        if ns.is_nan() {
-            return f64::NAN;
-        }
-        // pandas turns the float mean into whole nanoseconds by truncation.
-        let ns = ns.trunc() as i64;
+    /// A duration in ns, rounded up to the data's resolution (pandas `Timedelta.ceil`), in
+    /// days.
+    fn round_days(&self, ns: i64) -> f64 {
         let unit = self.resolution_ns.max(1);
         let ceiled = ns.div_euclid(unit) * unit + if ns.rem_euclid(unit) != 0 { unit } else { 0 };
         ceiled as f64 / NS_PER_DAY
+    }
+
+    /// The mean of durations summing to `sum_ms`, rounded up like [`Self::round_days`].
+    /// pandas averages nanoseconds as floats and truncates to whole nanoseconds.
+    fn round_mean_days(&self, sum_ms: i128, count: usize) -> f64 {
+        let mean_ns = (sum_ms * i128::from(NS_PER_MS)) as f64 / count as f64;
+        self.round_days(mean_ns.trunc() as i64)
     }
 }
 
@@ -414,7 +416,7 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     let mut max_dd = f64::NEG_INFINITY;
     let mut dd_nan = false;
     let mut prev_zero: Option<usize> = None;
-    let (mut periods, mut dur_sum, mut dur_max, mut peak_sum) = (0usize, 0f64, f64::NAN, 0f64);
+    let (mut periods, mut dur_sum, mut dur_max, mut peak_sum) = (0usize, 0i128, 0i64, 0f64);
     let mut run_peak = 0.0f64;
     let (mut nonzero_count, mut nonzero_sum, mut nonzero_max) = (0usize, 0f64, f64::NAN);
     for (i, &e) in equity.iter().enumerate() {
@@ -434,10 +436,10 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
         if dd == 0.0 || i == n - 1 {
             if let Some(p) = prev_zero {
                 if i > p + 1 {
-                    let ms = (ctx.time[i] - ctx.time[p]) as f64;
+                    let ms = ctx.time[i] - ctx.time[p];
                     periods += 1;
-                    dur_sum += ms;
-                    dur_max = if dur_max.is_nan() { ms } else { dur_max.max(ms) };
+                    dur_sum += i128::from(ms);
+                    dur_max = dur_max.max(ms);
                     peak_sum += run_peak;
                 }
             }
@@ -450,8 +452,8 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     s.max_drawdown = -max_dd * 100.0;
     if periods > 0 {
         s.avg_drawdown = -(peak_sum / periods as f64) * 100.0;
-        s.max_drawdown_duration = ctx.round_days(dur_max * NS_PER_MS as f64);
-        s.avg_drawdown_duration = ctx.round_days(dur_sum / periods as f64 * NS_PER_MS as f64);
+        s.max_drawdown_duration = ctx.round_days(dur_max.saturating_mul(NS_PER_MS));
+        s.avg_drawdown_duration = ctx.round_mean_days(dur_sum, periods);
     } else {
         // backtesting.py then reports the non-zero drawdown values themselves here.
         let avg = if nonzero_count > 0 { nonzero_sum / nonzero_count as f64 } else { f64::NAN };
@@ -530,8 +532,8 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     s.best_trade = best * 100.0;
     s.worst_trade = worst * 100.0;
     s.avg_trade = geometric_mean(trades.iter().map(|t| t.return_pct)) * 100.0;
-    s.max_trade_duration = ctx.round_days(dur_max as f64 * NS_PER_MS as f64);
-    s.avg_trade_duration = ctx.round_days((dur_sum * i128::from(NS_PER_MS)) as f64 / kf);
+    s.max_trade_duration = ctx.round_days(dur_max.saturating_mul(NS_PER_MS));
+    s.avg_trade_duration = ctx.round_mean_days(dur_sum, k);
     s.profit_factor = pos_ret / or_nan(neg_ret.abs());
     s.expectancy = ret_sum / kf * 100.0;
     let pl_mean = pl_sum / kf;
