@@ -141,11 +141,14 @@ impl<'a> Columns<'a> {
             }
         }
         let len = len.map_or(0, |(_, n)| n);
+        // Columns the indicator does not read are never looked at, so they borrow a column
+        // it does read: every slice then has length `len` and the batch loop needs no checks.
+        let filler: &'a [f64] = entry.inputs.first().and_then(|&i| inputs.get(i)).unwrap_or(&[]);
         let pick = |input: Input| {
             if entry.inputs.contains(&input) {
-                inputs.get(input).unwrap_or(&[])
+                inputs.get(input).unwrap_or(filler)
             } else {
-                &[]
+                filler
             }
         };
         Ok(Columns {
@@ -161,35 +164,24 @@ impl<'a> Columns<'a> {
     pub(crate) fn len(&self) -> usize {
         self.len
     }
-
-    #[inline(always)]
-    fn bar(&self, i: usize) -> Bar {
-        #[inline(always)]
-        fn at(col: &[f64], i: usize) -> f64 {
-            col.get(i).copied().unwrap_or(f64::NAN)
-        }
-        Bar {
-            open: at(self.open, i),
-            high: at(self.high, i),
-            low: at(self.low, i),
-            close: at(self.close, i),
-            volume: at(self.volume, i),
-        }
-    }
 }
 
 /// The batch driver: the streaming kernel run over every bar (hence stream == batch).
 fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
     let mut k = K::new(p);
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) =
+        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
+    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
     match outs {
         [a] => {
-            for (i, slot) in a.iter_mut().enumerate().take(cols.len) {
-                *slot = k.update(&cols.bar(i))[0];
+            for (i, slot) in a.iter_mut().enumerate().take(n) {
+                *slot = k.update(&bar(i))[0];
             }
         }
         _ => {
-            for i in 0..cols.len {
-                let o = k.update(&cols.bar(i));
+            for i in 0..n {
+                let o = k.update(&bar(i));
                 for (out, v) in outs.iter_mut().zip(o) {
                     if let Some(slot) = out.get_mut(i) {
                         *slot = v;

@@ -248,6 +248,15 @@ pub fn names() -> Vec<&'static str> {
     catalogue::entries().iter().map(|e| e.name).collect()
 }
 
+/// Inputs an indicator reads (INVALID_PARAMETER for an unknown name).
+pub fn input_names(name: &str) -> Result<Vec<&'static str>> {
+    Ok(catalogue::find(name)?
+        .inputs
+        .iter()
+        .map(|i| i.name())
+        .collect())
+}
+
 /// Output names of an indicator (INVALID_PARAMETER for an unknown name).
 pub fn output_names(name: &str) -> Result<&'static [&'static str]> {
     Ok(catalogue::find(name)?.outputs)
