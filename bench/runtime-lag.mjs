@@ -1,38 +1,75 @@
-// Event-loop lag while N tasks run concurrently through the Dispatcher. Runs in browsers and
-// Node: `measureLag()` is what bench/runtime-lag.html (headless Chromium) and bench/runtime.mjs
-// call. The lag probe is the PerformanceMonitor's own (setTimeout drift, 10 ms period).
+// Event-loop lag while N tasks run concurrently, in browsers and Node. `measureLag()` is what
+// bench/runtime-lag.html (headless Chromium) and bench/runtime.mjs call.
+// The workload keeps `tasks` tasks in flight for `ms` milliseconds: each task takes an
+// AbortSignal, awaits a timer of `sleepMs` (a range), does `workUs` of synchronous work and,
+// while time is left, submits its replacement (a re-entrant submit). The same workload runs
+// through stratlab's Dispatcher, through p-queue (pass `PQueue`) and with no queue at all
+// ('plain': the floor set by the timers and promises themselves).
+// The lag probe is the PerformanceMonitor's: a 10 ms timer whose lateness is the time other
+// callbacks kept the loop busy.
 import { Dispatcher, PerformanceMonitor } from 'stratlab';
 
 /**
- * @param {{tasks?: number, ms?: number, workMs?: number, Dispatcher?: any, PerformanceMonitor?: any}} [o]
- * @returns {Promise<{runtime: string, tasks: number, completed: number, samples: number, p50: number, p95: number, max: number}>}
+ * @param {{tasks?: number, ms?: number, workUs?: number, sleepMs?: [number, number],
+ *          runner?: 'stratlab'|'p-queue'|'plain', PQueue?: any}} [o]
  */
 export async function measureLag(o = {}) {
-  const D = o.Dispatcher ?? Dispatcher;
-  const M = o.PerformanceMonitor ?? PerformanceMonitor;
   const tasks = o.tasks ?? 500;
-  const ms = o.ms ?? 2000;
-  const workMs = o.workMs ?? 0.05; // a little synchronous work per step, like a real task
-  const d = new D({ maxConcurrent: tasks, reporterSize: 1000 });
-  const mon = new M({});
-  mon.startLagProbe({ intervalMs: 10 });
-  const stopAt = performance.now() + ms;
-  const spin = (t) => { const end = performance.now() + t; while (performance.now() < end); };
-  // Each task: a few awaits on timers with a little sync work in between, until time is up.
+  const ms = o.ms ?? 3000;
+  const workUs = o.workUs ?? 0;
+  const [lo, hi] = o.sleepMs ?? [5, 15];
+  const runner = o.runner ?? 'stratlab';
+  const mon = new PerformanceMonitor({});
+  const spin = (us) => { if (us <= 0) return; const end = performance.now() + us / 1000; while (performance.now() < end); };
+  const t0 = performance.now();
+  const stopAt = t0 + ms;
+  let n = 0;
+  let completed = 0;
+  let submit;
   const task = async (signal) => {
-    let steps = 0;
-    while (performance.now() < stopAt && !signal.aborted) {
-      spin(workMs);
-      await new Promise((r) => setTimeout(r, 5 + (steps++ % 7)));
-    }
-    return steps;
+    await new Promise((resolve) => setTimeout(resolve, lo + (n++ % (hi - lo + 1))));
+    if (signal?.aborted) return 0;
+    spin(workUs);
+    completed++;
+    if (performance.now() < stopAt) submit();
+    return 1;
   };
-  for (let i = 0; i < tasks; i++) d.submit('lag', task);
-  await d.onIdle();
+  let done;
+  let cleanup = () => {};
+  if (runner === 'stratlab') {
+    const d = new Dispatcher({ maxConcurrent: tasks, reporterSize: 1000 });
+    submit = () => d.submit('lag', task);
+    done = () => d.onIdle();
+    cleanup = () => d.free();
+  } else if (runner === 'p-queue') {
+    const q = new o.PQueue({ concurrency: tasks });
+    submit = () => { q.add(({ signal } = {}) => task(signal ?? new AbortController().signal)); };
+    done = () => q.onIdle();
+  } else {
+    let live = 0;
+    let idle;
+    const finished = new Promise((r) => { idle = r; });
+    submit = () => {
+      live++;
+      task(new AbortController().signal).finally(() => { if (--live === 0) idle(); });
+    };
+    done = () => finished;
+  }
+  mon.startLagProbe({ intervalMs: 10 });
+  for (let i = 0; i < tasks; i++) submit();
+  await done();
+  const elapsed = performance.now() - t0;
   mon.stopLagProbe();
   const lag = mon.lag();
-  const completed = d.metrics().counts.completed;
-  d.free();
-  const runtime = typeof navigator !== 'undefined' && navigator.userAgent ? navigator.userAgent.split(' ').filter((s) => /Chrome|Firefox|Node|Deno/.test(s)).join(' ') || 'browser' : `node ${globalThis.process?.version ?? ''}`;
-  return { runtime, tasks, completed, samples: lag.samples, p50: +lag.p50.toFixed(2), p95: +lag.p95.toFixed(2), max: +lag.max.toFixed(2) };
+  cleanup();
+  mon.free();
+  const ua = globalThis.navigator?.userAgent ?? '';
+  const runtime = /Chrome\/[\d.]+/.exec(ua)?.[0] ?? /Firefox\/[\d.]+/.exec(ua)?.[0]
+    ?? (globalThis.process?.version ? `Node ${globalThis.process.version}` : ua || 'unknown');
+  const r2 = (x) => Math.round(x * 100) / 100;
+  return {
+    runner, runtime, tasks, sleepMs: [lo, hi], workUs, completed,
+    tasksPerSec: Math.round(completed / (elapsed / 1000)),
+    samples: lag.samples, p50: r2(lag.p50), p95: r2(lag.p95), p99: r2(lag.p99), max: r2(lag.max),
+  };
 }

@@ -61,7 +61,7 @@ const contenders = {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const rows = [];
-for (const [name, fn] of Object.entries(contenders)) await fn(); // warm-up (JIT, wasm tier-up)
+for (const fn of Object.values(contenders)) await fn(); // warm-up (JIT, wasm tier-up)
 for (const [name, fn] of Object.entries(contenders)) {
   const times = [];
   for (let r = 0; r < RUNS; r++) times.push(await fn());
@@ -75,7 +75,8 @@ for (const r of rows) {
   r.vsPQueue = +(r.tasksPerSec / ref.tasksPerSec).toFixed(2);
 }
 
-const lag = await measureLag({ tasks: 500, ms: 2000 });
+const lag = [];
+for (const runner of ['plain', 'stratlab', 'p-queue']) lag.push(await measureLag({ tasks: 500, ms: 2000, runner, PQueue }));
 
 const result = {
   bench: 'runtime',
@@ -93,4 +94,8 @@ console.log('contender                         ms      tasks/s   µs/task  vs p-
 for (const r of rows) {
   console.log(`${r.name.padEnd(32)} ${String(r.ms).padStart(7)} ${String(r.tasksPerSec).padStart(11)} ${String(r.usPerTask).padStart(8)} ${String(r.vsPQueue).padStart(9)}x`);
 }
-console.log(`\nevent-loop lag while ${lag.tasks} tasks run concurrently (${lag.runtime}): p50 ${lag.p50} ms, p95 ${lag.p95} ms, max ${lag.max} ms (${lag.samples} samples)`);
+console.log(`\nevent-loop lag, ${lag[0].tasks} concurrent tasks, timers ${lag[0].sleepMs.join('-')} ms (${lag[0].runtime})`);
+console.log('runner        p50 ms   p95 ms   p99 ms   max ms   tasks/s');
+for (const r of lag) {
+  console.log(`${r.runner.padEnd(12)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.tasksPerSec).padStart(9)}`);
+}

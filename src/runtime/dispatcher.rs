@@ -1217,7 +1217,9 @@ impl<R: Runner> Inner<R> {
             let Some((info, job)) = next else { break };
             let res = self.runner.start(&job, info, &handle);
             let mut fx = Vec::new();
-            self.core.borrow_mut().started(info, res, self.env.now_ms(), &mut fx);
+            // Only a synchronous failure needs the end time; success reuses the start time.
+            let end = if res.is_err() { self.env.now_ms() } else { now };
+            self.core.borrow_mut().started(info, res, end, &mut fx);
             if !fx.is_empty() {
                 self.run_effects(fx);
             }
