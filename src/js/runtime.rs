@@ -272,6 +272,15 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
     }
 }
 
+/// wasm-bindgen does not type-check `Function` parameters; a non-function would only fail later.
+fn require_function(f: &js_sys::Function, what: &str) -> JsResult<()> {
+    if f.is_function() {
+        Ok(())
+    } else {
+        Err(invalid_input(format!("{what}: the task must be a function (async or not), got {}", error_message(f))))
+    }
+}
+
 fn task_id(id: f64) -> JsResult<u64> {
     if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
         Ok(id as u64)
@@ -314,6 +323,7 @@ impl JsDispatcher {
 
     /// Queues `fn(signal)`; returns the task id. Options: `{priority, timeoutMs, maxRetries}`.
     pub fn submit(&self, name: &str, f: js_sys::Function, options: JsValue) -> JsResult<f64> {
+        require_function(&f, "submit")?;
         let opts = if is_absent(&options) {
             SubmitOptions::default()
         } else {
@@ -436,7 +446,7 @@ impl JsDispatcher {
         let graceful = opt_bool(&options, "graceful")?.unwrap_or(true);
         let deadline = opt_f64(&options, "deadlineMs")?;
         if let Some(dl) = deadline {
-            if !(dl >= 0.0) {
+            if dl.is_nan() || dl < 0.0 {
                 return Err(param_error("deadlineMs", "a number >= 0", &JsValue::from_f64(dl)));
             }
         }
@@ -485,6 +495,7 @@ impl JsScheduler {
     /// `missed`: `'skip'` (default) or `'catch_up_once'`.
     #[wasm_bindgen(js_name = addJob)]
     pub fn add_job(&self, name: &str, f: js_sys::Function, schedule: JsValue, options: JsValue) -> JsResult<f64> {
+        require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
         check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
         let mut opts = JobOptions::default();
@@ -572,6 +583,7 @@ impl JsMonitor {
     /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
     /// rethrown); a promise is returned chained, recording when it settles.
     pub fn track(&self, name: &str, f: js_sys::Function) -> JsResult<JsValue> {
+        require_function(&f, "track")?;
         let r = call_maybe_async(&f);
         if get(&r, "sync").as_bool().unwrap_or(true) {
             let ok = get(&r, "ok").as_bool().unwrap_or(false);
