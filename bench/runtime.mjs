@@ -1,9 +1,9 @@
 // Dispatcher throughput: 100,000 trivial async tasks at concurrency 16 through stratlab's
 // Dispatcher and through p-queue, same process, same tasks. Prints JSON then a text table.
 // Usage: node bench/runtime.mjs [--tasks N] [--concurrency C] [--runs R]
+// Event-loop lag: bench/runtime-lag.mjs (Node) and bench/runtime-browser.mjs (headless Chromium).
 import PQueue from 'p-queue';
 import { Dispatcher } from 'stratlab';
-import { measureLag } from './runtime-lag.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,8 +75,6 @@ for (const r of rows) {
   r.vsPQueue = +(r.tasksPerSec / ref.tasksPerSec).toFixed(2);
 }
 
-const lag = [];
-for (const runner of ['plain', 'stratlab', 'p-queue']) lag.push(await measureLag({ tasks: 500, ms: 2000, runner, PQueue }));
 
 const result = {
   bench: 'runtime',
@@ -86,16 +84,10 @@ const result = {
   concurrency: C,
   runs: RUNS,
   throughput: rows,
-  eventLoopLag: lag,
 };
 console.log(JSON.stringify(result, null, 2));
 console.log(`\n${N} trivial async tasks, concurrency ${C}, median of ${RUNS} runs (Node ${process.version})`);
 console.log('contender                         ms      tasks/s   µs/task  vs p-queue');
 for (const r of rows) {
   console.log(`${r.name.padEnd(32)} ${String(r.ms).padStart(7)} ${String(r.tasksPerSec).padStart(11)} ${String(r.usPerTask).padStart(8)} ${String(r.vsPQueue).padStart(9)}x`);
-}
-console.log(`\nevent-loop lag, ${lag[0].tasks} concurrent tasks, timers ${lag[0].sleepMs.join('-')} ms (${lag[0].runtime})`);
-console.log('runner        p50 ms   p95 ms   p99 ms   max ms   tasks/s');
-for (const r of lag) {
-  console.log(`${r.runner.padEnd(12)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.tasksPerSec).padStart(9)}`);
 }
