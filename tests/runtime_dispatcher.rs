@@ -698,3 +698,33 @@ fn invariant_holds_for_100k_tasks_with_faults_drop_lowest() {
 fn invariant_holds_for_100k_tasks_with_faults_reject() {
     fault_storm(Overflow::Reject, 7);
 }
+
+#[test]
+fn cancelled_waiting_tasks_leave_order_and_drop_policy_intact() {
+    let (env, d) = setup(DispatcherConfig {
+        max_concurrent: 1,
+        max_queue: Some(150),
+        overflow: Overflow::DropLowest,
+        ..Default::default()
+    });
+    let log = Rc::new(RefCell::new(Vec::new()));
+    d.pause();
+    let ids: Vec<u64> = (0..300u64).map(|v| ok_task(&d, "o", &prio((v % 3) as i32), 1.0, v, &log)).collect();
+    // 150 waiting: the other 150 arrivals each dropped the lowest/newest (or themselves).
+    assert_eq!(d.counts().1.queued, 150);
+    assert_eq!(d.metrics().counts.dropped, 150);
+    // Cancel every other waiting task (enough to trigger compaction of the stale entries).
+    let waiting: Vec<u64> = ids.iter().copied().filter(|&id| d.status(id) == Some(Status::Queued)).collect();
+    for id in waiting.iter().step_by(2) {
+        assert!(d.cancel(*id));
+    }
+    assert_accounted(&d);
+    let survivors: Vec<u64> = waiting.iter().skip(1).step_by(2).copied().collect();
+    d.resume();
+    env.advance_by(10_000.0);
+    // Values equal ids - 1; expected order: priority desc, then FIFO.
+    let mut expected: Vec<u64> = survivors.iter().map(|id| id - 1).collect();
+    expected.sort_by_key(|v| (std::cmp::Reverse(v % 3), *v));
+    assert_eq!(*log.borrow(), expected);
+    assert_accounted(&d);
+}
