@@ -247,14 +247,22 @@ fn retries_use_seeded_exponential_backoff_with_jitter() {
         let v = starts.borrow().clone();
         (v, st)
     }
-    let (a, st) = run(1);
-    assert_eq!(st, Status::Completed);
-    assert_eq!(a.len(), 4);
-    for k in 1..4 {
-        let gap = a[k] - a[k - 1];
-        let base = 100.0 * 2f64.powi(k as i32 - 1);
-        assert!(gap >= base * 0.5 && gap < base, "retry {k}: gap {gap} not in [{}, {base})", base * 0.5);
+    // Over many seeds every backoff lies in [base/2, base) and the jitter spans that range.
+    let (mut lo, mut hi) = (f64::MAX, 0f64);
+    for seed in 0..40 {
+        let (a, st) = run(seed);
+        assert_eq!(st, Status::Completed);
+        assert_eq!(a.len(), 4);
+        for k in 1..4 {
+            let gap = a[k] - a[k - 1];
+            let base = 100.0 * 2f64.powi(k as i32 - 1);
+            assert!(gap >= base * 0.5 && gap < base, "seed {seed} retry {k}: gap {gap} not in [{}, {base})", base * 0.5);
+            lo = lo.min(gap / base);
+            hi = hi.max(gap / base);
+        }
     }
+    assert!(lo < 0.55 && hi > 0.95, "jitter factors span [{lo}, {hi}]");
+    let (a, _) = run(1);
     assert_eq!(run(1).0, a, "same seed, same timing");
     assert_ne!(run(2).0, a, "different seed, different jitter");
 }
