@@ -736,3 +736,17 @@ fn cancelled_waiting_tasks_leave_order_and_drop_policy_intact() {
     assert_eq!(*log.borrow(), expected);
     assert_accounted(&d);
 }
+
+#[test]
+fn max_queue_counts_only_tasks_that_must_wait() {
+    let (env, d) = setup(DispatcherConfig { max_concurrent: 2, max_queue: Some(0), ..Default::default() });
+    let log = Rc::new(RefCell::new(Vec::new()));
+    ok_task(&d, "z", &prio(0), 5.0, 1, &log);
+    ok_task(&d, "z", &prio(0), 5.0, 2, &log);
+    let e = d.submit_fn("z", &prio(0), |_| async { Ok(3) }).expect_err("no slot, no queue");
+    assert_eq!(e.code, ErrorCode::QueueFull);
+    env.advance_by(10.0);
+    ok_task(&d, "z", &prio(0), 5.0, 4, &log);
+    env.advance_by(10.0);
+    assert_eq!(*log.borrow(), vec![1, 2, 4]);
+}

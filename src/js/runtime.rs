@@ -38,11 +38,9 @@ function wantsSignal(fn) {
 export function run_task(fn, settle, id, attempt) {
   const c = wantsSignal(fn) ? new AbortController() : undefined;
   const p = c === undefined ? fn() : fn(c.signal);
-  if (p !== null && typeof p === 'object' && typeof p.then === 'function') {
-    p.then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
-  } else {
-    Promise.resolve(p).then((v) => settle(id, attempt, true, v));
-  }
+  // Promise.resolve returns a native promise as is and adopts other thenables asynchronously,
+  // so settle never runs inside this call.
+  Promise.resolve(p).then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
   return c;
 }
 export function track_async(p, t0, record, name) {

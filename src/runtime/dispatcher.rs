@@ -693,8 +693,11 @@ impl<R: Runner> Core<R> {
         };
         let name_idx = self.intern(name);
         let mut drop_new = false;
+        // Only a task that would have to wait counts against maxQueue (so maxQueue = 0 means
+        // "start now or not at all").
+        let would_wait = self.paused || self.running + self.queue.len() >= self.cfg.max_concurrent;
         if let Some(max) = self.cfg.max_queue {
-            if self.waiting() >= max {
+            if would_wait && self.waiting() >= max {
                 match self.cfg.overflow {
                     Overflow::Reject => {
                         self.rejected += 1;
@@ -894,11 +897,12 @@ impl<R: Runner> Core<R> {
                     if let Some(t) = self.tasks.get_mut(&info.id) {
                         t.handle = Some(handle);
                     }
-                } else {
+                } else if self.reporter.get(info.id).is_none_or(|r| r.status == Status::Cancelled) {
                     // Cancelled (or shut down) by the job itself while it was being started.
                     let reason = if self.closed { AbortReason::Shutdown } else { AbortReason::Cancelled };
                     fx.push(Effect::Abort(handle, reason));
                 }
+                // Otherwise the attempt already settled during its own start: nothing to stop.
             }
             Err(failure) => {
                 if self.is_current(info) {

@@ -297,3 +297,18 @@ test('ServiceContainer: services before analyzers, reverse cleanup, failure name
   assert.deepEqual(log, ['init db', 'init broker', 'cleanup db']);
   assert.deepEqual(f.status().map((s) => s.state), ['stopped', 'failed', 'registered']);
 });
+
+test('thenables that call back synchronously are settled asynchronously and not aborted', async () => {
+  const d = new Dispatcher({ maxConcurrent: 1 });
+  let sig;
+  const id = d.submit('thenable', (signal) => { sig = signal; return { then(ok) { ok('sync'); } }; });
+  assert.equal(d.status(id), 'running');
+  assert.equal(await d.result(id), 'sync');
+  assert.equal(sig.aborted, false);
+  assert.throws(() => d.submit('not-fn', 42), (e) => e.code === 'INVALID_INPUT');
+  const zero = new Dispatcher({ maxConcurrent: 1, maxQueue: 0 });
+  zero.submit('a', () => sleep(5));
+  assert.throws(() => zero.submit('b', () => sleep(5)), (e) => e.code === 'QUEUE_FULL');
+  await zero.onIdle();
+  assert.equal(typeof zero.submit('c', async () => 1), 'number');
+});
