@@ -1,11 +1,13 @@
-// Runs bench/runtime-lag.html in headless Chromium (Debian's, via playwright-core) and prints
-// the event-loop lag while 500 tasks run. Needs pkg/ built (npm run build).
-// Usage: node bench/runtime-browser.mjs [--tasks 500] [--ms 3000]
+// Runs bench/runtime-lag.html in headless Chromium (Debian's, via playwright-core): Dispatcher
+// throughput vs p-queue, and the event-loop lag while 500 tasks run. Needs pkg/ built.
+// Usage: node bench/runtime-browser.mjs [--what throughput,lag] [--tasks 500] [--ms 3000]
+//        [--sleep 5-15] [--workUs 0] [--runners plain,stratlab,p-queue] [--n 100000] [--runs 5]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { printLag, printThroughput } from './runtime-lag.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -30,17 +32,12 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${port}/bench/runtime-lag.html?tasks=${arg('tasks', 500)}&ms=${arg('ms', 3000)}&workUs=${arg('workUs', 0)}&sleep=${arg('sleep', '5-15')}&runners=${arg('runners', 'plain,stratlab,p-queue')}`);
-  await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 120_000 });
+  await page.goto(`http://127.0.0.1:${port}/bench/runtime-lag.html?what=${arg('what', 'throughput,lag')}&n=${arg('n', 100000)}&runs=${arg('runs', 5)}&tasks=${arg('tasks', 500)}&ms=${arg('ms', 3000)}&workUs=${arg('workUs', 0)}&sleep=${arg('sleep', '5-15')}&runners=${arg('runners', 'plain,stratlab,p-queue')}`);
+  await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 600_000 });
   const rs = await page.evaluate(() => window.__result);
   if (rs.error) throw new Error(rs.error);
-  console.log(JSON.stringify({ bench: 'runtime-lag', date: new Date().toISOString(), results: rs }, null, 2));
-  const r0 = rs[0];
-  console.log(`\nevent-loop lag, ${r0.tasks} concurrent tasks, timers ${r0.sleepMs.join('-')} ms, ${r0.workUs} us sync work per task (${r0.runtime})`);
-  console.log('runner        p50 ms   p95 ms   p99 ms   max ms   tasks/s');
-  for (const r of rs) {
-    console.log(`${r.runner.padEnd(12)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.tasksPerSec).padStart(9)}`);
-  }
+  if (rs.throughput) printThroughput(rs.throughput);
+  if (rs.lag) printLag(rs.lag, 'runtime-lag-chromium');
 } finally {
   await browser.close();
   server.close();

@@ -1,5 +1,7 @@
-// Event-loop lag while N tasks run concurrently, in browsers and Node. `measureLag()` is what
-// bench/runtime-lag.html (headless Chromium) and bench/runtime.mjs call.
+// Runtime benchmarks shared by Node and browsers: `measureThroughput()` (bench/runtime.mjs and the
+// Chromium page) and `measureLag()` (this file run directly, and the Chromium page).
+//
+// Event-loop lag while N tasks run concurrently.
 // The workload keeps `tasks` tasks in flight for `ms` milliseconds: each task takes an
 // AbortSignal, awaits a timer of `sleepMs` (a range), does `workUs` of synchronous work and,
 // while time is left, submits its replacement (a re-entrant submit). The same workload runs
@@ -66,15 +68,97 @@ export async function measureLag(o = {}) {
   const lag = mon.lag();
   cleanup();
   mon.free();
-  const ua = globalThis.navigator?.userAgent ?? '';
-  const runtime = /Chrome\/[\d.]+/.exec(ua)?.[0] ?? /Firefox\/[\d.]+/.exec(ua)?.[0]
-    ?? (globalThis.process?.version ? `Node ${globalThis.process.version}` : ua || 'unknown');
+  const runtime = runtimeName();
   const r2 = (x) => Math.round(x * 100) / 100;
   return {
     runner, runtime, tasks, sleepMs: [lo, hi], workUs, completed,
     tasksPerSec: Math.round(completed / (elapsed / 1000)),
     samples: lag.samples, p50: r2(lag.p50), p95: r2(lag.p95), p99: r2(lag.p99), max: r2(lag.max),
   };
+}
+
+/**
+ * N trivial async tasks at concurrency C through stratlab's Dispatcher and p-queue; rounds
+ * interleave the contenders so load changes on a shared machine hit all of them; medians.
+ * @param {{tasks?: number, concurrency?: number, runs?: number, PQueue: any}} o
+ */
+export async function measureThroughput({ tasks: N = 100_000, concurrency: C = 16, runs = 7, PQueue }) {
+  const trivial = async () => 1;
+  const withSignal = async (signal) => 1; // eslint-disable-line no-unused-vars
+  const stratlab = (fn, withResult) => async () => {
+    const d = new Dispatcher({ maxConcurrent: C, reporterSize: 1000 });
+    const t0 = performance.now();
+    if (withResult) {
+      const ps = new Array(N);
+      for (let i = 0; i < N; i++) ps[i] = d.result(d.submit('t', fn));
+      const out = await Promise.all(ps);
+      if (out[N - 1] !== 1) throw new Error('bad results');
+    } else {
+      for (let i = 0; i < N; i++) d.submit('t', fn);
+      await d.onIdle();
+    }
+    const ms = performance.now() - t0;
+    if (d.metrics().counts.completed !== N) throw new Error('not every task completed');
+    d.free();
+    return ms;
+  };
+  const pqueue = (withResult) => async () => {
+    const q = new PQueue({ concurrency: C });
+    const t0 = performance.now();
+    if (withResult) {
+      const ps = new Array(N);
+      for (let i = 0; i < N; i++) ps[i] = q.add(trivial);
+      const out = await Promise.all(ps);
+      if (out[N - 1] !== 1) throw new Error('bad results');
+    } else {
+      for (let i = 0; i < N; i++) q.add(trivial);
+      await q.onIdle();
+    }
+    return performance.now() - t0;
+  };
+  // submit() + onIdle(): the dispatcher's own overhead. fn(signal): the task declares the
+  // AbortSignal, so an AbortController is made per task (p-queue makes none unless given a signal).
+  // + result(): a promise per task, which p-queue's add() always returns.
+  const contenders = {
+    'stratlab Dispatcher': stratlab(trivial, false),
+    'stratlab Dispatcher, fn(signal)': stratlab(withSignal, false),
+    'stratlab Dispatcher + result()': stratlab(trivial, true),
+    'p-queue': pqueue(false),
+    'p-queue + await add()': pqueue(true),
+  };
+  for (const fn of Object.values(contenders)) await fn(); // warm-up (JIT, wasm tier-up)
+  const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const [name, fn] of Object.entries(contenders)) times[name].push(await fn());
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows = Object.keys(contenders).map((name) => {
+    const ms = median(times[name]);
+    return { name, ms: +ms.toFixed(1), tasksPerSec: Math.round(N / (ms / 1000)), usPerTask: +((ms * 1000) / N).toFixed(3) };
+  });
+  const base = rows.find((r) => r.name === 'p-queue');
+  const baseAwait = rows.find((r) => r.name === 'p-queue + await add()');
+  for (const r of rows) {
+    const ref = r.name.includes('result') || r.name.includes('await') ? baseAwait : base;
+    r.vsPQueue = +(r.tasksPerSec / ref.tasksPerSec).toFixed(2);
+  }
+  return { bench: 'runtime-throughput', runtime: runtimeName(), date: new Date().toISOString(), tasks: N, concurrency: C, runs, rows };
+}
+
+function runtimeName() {
+  const ua = globalThis.navigator?.userAgent ?? '';
+  return /Chrome\/[\d.]+/.exec(ua)?.[0] ?? /Firefox\/[\d.]+/.exec(ua)?.[0]
+    ?? (globalThis.process?.version ? `Node ${globalThis.process.version}` : ua || 'unknown');
+}
+
+/** Prints a JSON + text table for a measureThroughput() result. */
+export function printThroughput(r) {
+  console.log(JSON.stringify(r, null, 2));
+  console.log(`\n${r.tasks} trivial async tasks, concurrency ${r.concurrency}, median of ${r.runs} interleaved runs (${r.runtime})`);
+  console.log('contender                          ms      tasks/s   µs/task  vs p-queue');
+  for (const x of r.rows) {
+    console.log(`${x.name.padEnd(32)} ${String(x.ms).padStart(8)} ${String(x.tasksPerSec).padStart(11)} ${String(x.usPerTask).padStart(8)} ${String(x.vsPQueue).padStart(9)}x`);
+  }
 }
 
 /** Prints a JSON + text table for results of measureLag(). */
