@@ -45,13 +45,13 @@ suite() {
   fi
 }
 
-suite native cargo test --release --no-fail-fast
+suite native cargo test --profile ci-test --no-fail-fast
 echo "=== build: node scripts/build.mjs"
 node scripts/build.mjs >"$LOG/build.log" 2>&1 || { tail -n 60 "$LOG/build.log"; echo "build failed"; echo "$total_pass passed, $((total_fail + 1)) failed"; exit 1; }
 grep -E 'KB gzipped' "$LOG/build.log" || true
-suite wasm-node wasm-pack test --release --node
-suite wasm-chrome env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --release --headless --chrome
-suite wasm-firefox env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --release --headless --firefox
+suite wasm-node wasm-pack test --node -- --test 'wasm_*'
+suite wasm-chrome env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --test 'wasm_*'
+suite wasm-firefox env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox -- --test 'wasm_*'
 suite node node --test --test-reporter=tap tests/js/
 suite deno deno test --allow-read --allow-env tests/deno/
 suite e2e node --test --test-reporter=tap tests/e2e/

@@ -24,6 +24,8 @@ fn sum_of_squares(n: u64) -> (f64, usize) {
     use std::collections::HashSet;
     use std::sync::Mutex;
     let seen = Mutex::new(HashSet::new());
+    // u32 ranges are indexed on wasm32 (u64 ones are not), which `with_min_len` needs.
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
     let result = (0..n)
         .into_par_iter()
         .with_min_len(1024)
@@ -31,7 +33,8 @@ fn sum_of_squares(n: u64) -> (f64, usize) {
             if let (Some(idx), Ok(mut s)) = (rayon::current_thread_index(), seen.lock()) {
                 s.insert(idx);
             }
-            (i * i) as f64
+            let i = i as f64;
+            i * i
         })
         .sum::<f64>();
     let threads = seen.lock().map(|s| s.len()).unwrap_or(1);
@@ -40,7 +43,7 @@ fn sum_of_squares(n: u64) -> (f64, usize) {
 
 #[cfg(not(feature = "threads"))]
 fn sum_of_squares(n: u64) -> (f64, usize) {
-    ((0..n).map(|i| (i * i) as f64).sum(), 1)
+    ((0..n).map(|i| (i as f64) * (i as f64)).sum(), 1)
 }
 
 /// Number of threads in the pool (1 on the thread-less build).

@@ -2,4 +2,5 @@
 //! per-bar / latest signal rules for one series or a watchlist.
 
 mod signal;
+pub mod strategies;
 pub use signal::Signal;

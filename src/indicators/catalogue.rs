@@ -1,0 +1,287 @@
+//! The declaration table: one line per indicator gives its name, group, inputs, parameters
+//! (TA-Lib's names, defaults and valid ranges), outputs and kernel. Batch computation,
+//! streaming, lookback, the catalogue listing and the JS export all come from it.
+
+use super::ma::{DemaK, EmaK, KamaK, SmaK, TemaK, TrimaK, WmaK, T3K};
+use super::momentum::{
+    AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK,
+    PpoK, RocK, RsiK, StochFK, StochK, StochRsiK, TrixK, UltOscK, WillrK,
+};
+use super::params::{matype, period, real, ParamKind, ParamSpec, Resolved, REAL_MAX};
+use super::stats::{LinRegK, LinRegSlopeK, StdDevK};
+use super::volatility::{AtrK, BbandsK, MidPriceK, NatrK, SarK, TRangeK};
+use super::volume::{AdK, AdOscK, ObvK};
+use super::{Bar, Input, Inputs, Kernel, Out};
+use crate::{Error, Result};
+use serde::Serialize;
+
+/// One catalogue entry as listed by [`catalogue`] (and `catalogue()` in JS).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogueEntry {
+    pub name: &'static str,
+    pub group: &'static str,
+    pub inputs: Vec<&'static str>,
+    pub params: Vec<ParamEntry>,
+    pub outputs: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamEntry {
+    pub name: &'static str,
+    pub default: f64,
+    pub min: f64,
+    pub max: f64,
+    /// `integer`, `real` or `matype`.
+    pub kind: ParamKind,
+}
+
+/// All indicators with their inputs, parameters and outputs.
+pub fn catalogue() -> Vec<CatalogueEntry> {
+    ENTRIES
+        .iter()
+        .map(|e| CatalogueEntry {
+            name: e.name,
+            group: e.group,
+            inputs: e.inputs.iter().map(|i| i.name()).collect(),
+            params: e
+                .params
+                .iter()
+                .map(|p| ParamEntry {
+                    name: p.name,
+                    default: p.default,
+                    min: p.min,
+                    max: p.max,
+                    kind: p.kind,
+                })
+                .collect(),
+            outputs: e.outputs.to_vec(),
+        })
+        .collect()
+}
+
+/// The compiled declaration of one indicator.
+pub(crate) struct Entry {
+    pub name: &'static str,
+    pub group: &'static str,
+    pub inputs: &'static [Input],
+    pub params: &'static [ParamSpec],
+    pub outputs: &'static [&'static str],
+    pub make: fn(&Resolved) -> AnyKernel,
+    pub lookback: fn(&Resolved) -> usize,
+    pub batch: fn(&Resolved, &Columns, &mut [&mut [f64]]),
+}
+
+pub(crate) fn entries() -> &'static [Entry] {
+    ENTRIES
+}
+
+/// Looks an indicator up by TA-Lib name, ignoring ASCII case.
+pub(crate) fn find(name: &str) -> Result<&'static Entry> {
+    ENTRIES
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
+            Error::invalid_parameter(format!(
+                "unknown indicator '{name}'; known indicators are {}",
+                known.join(", ")
+            ))
+            .with("parameter", "name")
+            .with("name", name)
+            .with("known", known)
+        })
+}
+
+/// Validated input columns, all of one length; unused columns are empty.
+pub(crate) struct Columns<'a> {
+    open: &'a [f64],
+    high: &'a [f64],
+    low: &'a [f64],
+    close: &'a [f64],
+    volume: &'a [f64],
+    len: usize,
+}
+
+impl<'a> Columns<'a> {
+    /// Checks that every required input is present and that all given columns agree in length.
+    pub(crate) fn new(entry: &Entry, inputs: &Inputs<'a>) -> Result<Self> {
+        for &input in entry.inputs {
+            if inputs.get(input).is_none() {
+                let required: Vec<&str> = entry.inputs.iter().map(|i| i.name()).collect();
+                return Err(Error::invalid_input(format!(
+                    "{} needs the '{}' input (it reads {})",
+                    entry.name,
+                    input.name(),
+                    required.join(", ")
+                ))
+                .with("input", input.name())
+                .with("indicator", entry.name)
+                .with("required", required));
+            }
+        }
+        let mut len: Option<(Input, usize)> = None;
+        for input in Input::ALL {
+            if let Some(col) = inputs.get(input) {
+                match len {
+                    None => len = Some((input, col.len())),
+                    Some((first, n)) if n != col.len() => {
+                        return Err(Error::invalid_input(format!(
+                            "input '{}' has {} values but '{}' has {}; all inputs must have the same length",
+                            input.name(),
+                            col.len(),
+                            first.name(),
+                            n
+                        ))
+                        .with("input", input.name())
+                        .with("length", col.len())
+                        .with("expected", n));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let len = len.map_or(0, |(_, n)| n);
+        // Columns the indicator does not read are never looked at, so they borrow a column
+        // it does read: every slice then has length `len` and the batch loop needs no checks.
+        let filler: &'a [f64] = entry.inputs.first().and_then(|&i| inputs.get(i)).unwrap_or(&[]);
+        let pick = |input: Input| {
+            if entry.inputs.contains(&input) {
+                inputs.get(input).unwrap_or(filler)
+            } else {
+                filler
+            }
+        };
+        Ok(Columns {
+            open: pick(Input::Open),
+            high: pick(Input::High),
+            low: pick(Input::Low),
+            close: pick(Input::Close),
+            volume: pick(Input::Volume),
+            len,
+        })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// The batch driver: the streaming kernel run over every bar (hence stream == batch).
+fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
+    let mut k = K::new(p);
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) =
+        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
+    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
+    match outs {
+        [a] => {
+            for (i, slot) in a.iter_mut().enumerate().take(n) {
+                *slot = k.update(&bar(i))[0];
+            }
+        }
+        _ => {
+            for i in 0..n {
+                let o = k.update(&bar(i));
+                for (out, v) in outs.iter_mut().zip(o) {
+                    if let Some(slot) = out.get_mut(i) {
+                        *slot = v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+macro_rules! declare {
+    ($( $id:ident => $kernel:ty, $group:literal, [$($inp:ident),*], [$($param:expr),*], [$($out:literal),+]; )+) => {
+        /// Any indicator's state machine (an enum, so streams need no boxing).
+        #[derive(Debug, Clone)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::large_enum_variant)]
+        pub(crate) enum AnyKernel { $($id($kernel)),+ }
+
+        impl AnyKernel {
+            #[inline]
+            pub(crate) fn update(&mut self, b: &Bar) -> Out {
+                match self { $(AnyKernel::$id(k) => k.update(b)),+ }
+            }
+        }
+
+        static ENTRIES: &[Entry] = &[ $( Entry {
+            name: stringify!($id),
+            group: $group,
+            inputs: &[$(Input::$inp),*],
+            params: &[$($param),*],
+            outputs: &[$($out),+],
+            make: |p| AnyKernel::$id(<$kernel as Kernel>::new(p)),
+            lookback: <$kernel as Kernel>::lookback,
+            batch: run::<$kernel>,
+        } ),+ ];
+    };
+}
+
+declare! {
+    SMA => SmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    EMA => EmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    WMA => WmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    DEMA => DemaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    TEMA => TemaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    TRIMA => TrimaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    KAMA => KamaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    T3 => T3K, "Overlap Studies", [Close],
+        [period("timeperiod", 5.0, 1.0), real("vfactor", 0.7, 0.0, 1.0)], ["real"];
+    BBANDS => BbandsK, "Overlap Studies", [Close],
+        [period("timeperiod", 20.0, 2.0), real("nbdevup", 2.0, -REAL_MAX, REAL_MAX),
+         real("nbdevdn", 2.0, -REAL_MAX, REAL_MAX), matype("matype", 0.0)],
+        ["upperband", "middleband", "lowerband"];
+    SAR => SarK, "Overlap Studies", [High, Low],
+        [real("acceleration", 0.02, 0.0, REAL_MAX), real("maximum", 0.2, 0.0, REAL_MAX)], ["real"];
+    MIDPRICE => MidPriceK, "Overlap Studies", [High, Low], [period("timeperiod", 14.0, 2.0)], ["real"];
+    RSI => RsiK, "Momentum Indicators", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    MACD => MacdK, "Momentum Indicators", [Close],
+        [period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), period("signalperiod", 9.0, 1.0)],
+        ["macd", "macdsignal", "macdhist"];
+    STOCH => StochK, "Momentum Indicators", [High, Low, Close],
+        [period("fastk_period", 5.0, 1.0), period("slowk_period", 3.0, 1.0), matype("slowk_matype", 0.0),
+         period("slowd_period", 3.0, 1.0), matype("slowd_matype", 0.0)],
+        ["slowk", "slowd"];
+    STOCHF => StochFK, "Momentum Indicators", [High, Low, Close],
+        [period("fastk_period", 5.0, 1.0), period("fastd_period", 3.0, 1.0), matype("fastd_matype", 0.0)],
+        ["fastk", "fastd"];
+    STOCHRSI => StochRsiK, "Momentum Indicators", [Close],
+        [period("timeperiod", 14.0, 2.0), period("fastk_period", 5.0, 1.0), period("fastd_period", 3.0, 1.0),
+         matype("fastd_matype", 0.0)],
+        ["fastk", "fastd"];
+    WILLR => WillrK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    CCI => CciK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    MOM => MomK, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    ROC => RocK, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    ADX => AdxK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    ADXR => AdxrK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    PLUS_DI => PlusDiK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 1.0)], ["real"];
+    MINUS_DI => MinusDiK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 1.0)], ["real"];
+    AROON => AroonK, "Momentum Indicators", [High, Low], [period("timeperiod", 14.0, 2.0)],
+        ["aroondown", "aroonup"];
+    AROONOSC => AroonOscK, "Momentum Indicators", [High, Low], [period("timeperiod", 14.0, 2.0)], ["real"];
+    MFI => MfiK, "Momentum Indicators", [High, Low, Close, Volume], [period("timeperiod", 14.0, 2.0)], ["real"];
+    ULTOSC => UltOscK, "Momentum Indicators", [High, Low, Close],
+        [period("timeperiod1", 7.0, 1.0), period("timeperiod2", 14.0, 1.0), period("timeperiod3", 28.0, 1.0)],
+        ["real"];
+    CMO => CmoK, "Momentum Indicators", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    TRIX => TrixK, "Momentum Indicators", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    PPO => PpoK, "Momentum Indicators", [Close],
+        [period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), matype("matype", 1.0)], ["real"];
+    APO => ApoK, "Momentum Indicators", [Close],
+        [period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), matype("matype", 1.0)], ["real"];
+    BOP => BopK, "Momentum Indicators", [Open, High, Low, Close], [], ["real"];
+    ATR => AtrK, "Volatility Indicators", [High, Low, Close], [period("timeperiod", 14.0, 1.0)], ["real"];
+    NATR => NatrK, "Volatility Indicators", [High, Low, Close], [period("timeperiod", 14.0, 1.0)], ["real"];
+    TRANGE => TRangeK, "Volatility Indicators", [High, Low, Close], [], ["real"];
+    OBV => ObvK, "Volume Indicators", [Close, Volume], [], ["real"];
+    AD => AdK, "Volume Indicators", [High, Low, Close, Volume], [], ["real"];
+    ADOSC => AdOscK, "Volume Indicators", [High, Low, Close, Volume],
+        [period("fastperiod", 3.0, 2.0), period("slowperiod", 10.0, 2.0)], ["real"];
+    STDDEV => StdDevK, "Statistic Functions", [Close],
+        [period("timeperiod", 5.0, 2.0), real("nbdev", 1.0, -REAL_MAX, REAL_MAX)], ["real"];
+    LINEARREG => LinRegK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    LINEARREG_SLOPE => LinRegSlopeK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+}

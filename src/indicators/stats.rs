@@ -1,0 +1,214 @@
+//! Statistic functions: STDDEV (TA-Lib's running-sums variance) and the linear regressions.
+
+use super::params::Resolved;
+use super::window::Fifo;
+use super::{is_zero_or_neg, o1, Bar, Kernel, Out};
+
+/// Population variance, TA-Lib 0.8's `TA_VAR`: running sums of deviations from a shift
+/// (first the window's first value, later the window mean) so the final subtraction does
+/// not cancel two ~mean² quantities; the shift is re-anchored with a fresh two-pass sum when
+/// cancellation threatens, when a large outlier leaves the window, or every 32 windows.
+/// The sums start after `skip` bars (BBANDS starts them where its moving average allows).
+#[derive(Debug, Clone)]
+pub(crate) struct Var {
+    period: usize,
+    skip: usize,
+    skipped: usize,
+    inv: f64,
+    shift: f64,
+    sum: f64,
+    sum_sq: f64,
+    until_reseed: usize,
+    window: Fifo<f64>,
+}
+
+impl Var {
+    pub(crate) fn new(period: usize, skip: usize) -> Self {
+        let period = period.max(1);
+        Var {
+            period,
+            skip,
+            skipped: 0,
+            inv: 1.0 / period as f64,
+            shift: 0.0,
+            sum: 0.0,
+            sum_sq: 0.0,
+            until_reseed: 32 * period,
+            window: Fifo::new(period),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        let d = x - self.shift;
+        self.sum += d;
+        self.sum_sq += d * d;
+    }
+
+    /// Removes `x`; returns its squared deviation.
+    #[inline]
+    fn remove(&mut self, x: f64) -> f64 {
+        let d = x - self.shift;
+        let d2 = d * d;
+        self.sum -= d;
+        self.sum_sq -= d2;
+        d2
+    }
+
+    #[inline]
+    pub(crate) fn next(&mut self, x: f64) -> Option<f64> {
+        if self.skipped < self.skip {
+            self.skipped += 1;
+            return None;
+        }
+        if self.window.len() == 0 {
+            self.shift = x;
+        }
+        self.window.push(x);
+        self.add(x);
+        if self.window.len() < self.period {
+            return None;
+        }
+        let mean = self.sum * self.inv;
+        let mut variance = self.sum_sq * self.inv - mean * mean;
+        let oldest = self.window.at(0).unwrap_or(f64::NAN);
+        let removed_sq = self.remove(oldest);
+        self.until_reseed -= 1;
+        if variance < 0.000001 * (self.sum_sq * self.inv)
+            || removed_sq > 1000000.0 * self.sum_sq
+            || self.until_reseed == 0
+        {
+            self.until_reseed = 32 * self.period;
+            let mut total = 0.0;
+            for &v in self.window.iter() {
+                total += v;
+            }
+            self.shift = total * self.inv;
+            self.sum = 0.0;
+            self.sum_sq = 0.0;
+            for k in 0..self.window.len() {
+                let v = self.window.at(k).unwrap_or(f64::NAN);
+                self.add(v);
+            }
+            let mean = self.sum * self.inv;
+            variance = self.sum_sq * self.inv - mean * mean;
+            self.remove(oldest);
+        }
+        self.window.pop();
+        Some(variance)
+    }
+}
+
+/// TA-Lib's square root of a variance: 0 below 1e-8 (which also absorbs rounding below 0).
+#[inline]
+pub(crate) fn std_from_var(v: f64) -> f64 {
+    if !is_zero_or_neg(v) {
+        v.sqrt()
+    } else {
+        0.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StdDevK {
+    var: Var,
+    nbdev: f64,
+}
+
+impl Kernel for StdDevK {
+    fn new(p: &Resolved) -> Self {
+        StdDevK {
+            var: Var::new(p.int("timeperiod"), 0),
+            nbdev: p.real("nbdev"),
+        }
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        o1(self.var.next(b.close).map(|v| std_from_var(v) * self.nbdev))
+    }
+}
+
+/// Least-squares line over the last `period` closes, recomputed from the window each bar
+/// in TA-Lib's summation order (an O(1) update would round differently).
+#[derive(Debug, Clone)]
+pub(crate) struct LinReg {
+    period: usize,
+    sum_x: f64,
+    divisor: f64,
+    window: Fifo<f64>,
+}
+
+impl LinReg {
+    fn new(period: usize) -> Self {
+        let period = period.max(2);
+        let n = period as f64;
+        let sum_x = n * (n - 1.0) * 0.5;
+        let pi = period as u64;
+        let sum_x_sq = (pi * (pi - 1) * (2 * pi - 1) / 6) as f64;
+        LinReg {
+            period,
+            sum_x,
+            divisor: sum_x * sum_x - n * sum_x_sq,
+            window: Fifo::new(period),
+        }
+    }
+
+    /// `(slope m, intercept b)`; as in TA-Lib, x runs
+    /// from `period - 1` (oldest) down to 0 (newest).
+    #[inline]
+    fn next(&mut self, x: f64) -> Option<(f64, f64)> {
+        self.window.push(x);
+        if self.window.len() < self.period {
+            return None;
+        }
+        let mut sum_xy = 0.0;
+        let mut sum_y = 0.0;
+        let mut i = self.period;
+        for &y in self.window.iter() {
+            i -= 1;
+            sum_y += y;
+            sum_xy += i as f64 * y;
+        }
+        self.window.pop();
+        let n = self.period as f64;
+        let m = (n * sum_xy - self.sum_x * sum_y) / self.divisor;
+        let b = (sum_y - m * self.sum_x) / n;
+        Some((m, b))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LinRegK(LinReg);
+
+impl Kernel for LinRegK {
+    fn new(p: &Resolved) -> Self {
+        LinRegK(LinReg::new(p.int("timeperiod")))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        let n = (self.0.period - 1) as f64;
+        o1(self.0.next(b.close).map(|(m, b)| b + m * n))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LinRegSlopeK(LinReg);
+
+impl Kernel for LinRegSlopeK {
+    fn new(p: &Resolved) -> Self {
+        LinRegSlopeK(LinReg::new(p.int("timeperiod")))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        o1(self.0.next(b.close).map(|(m, _)| m))
+    }
+}

@@ -1,0 +1,43 @@
+// The edge endpoint in real workerd (the Cloudflare Workers runtime).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const root = new URL('../../', import.meta.url).pathname;
+let child, base, logs = '';
+
+const freePort = () => new Promise((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn(`${root}node_modules/.bin/workerd`, ['serve', 'edge/config.capnp', '--socket-addr', `http=127.0.0.1:${port}`], { cwd: root });
+  child.stdout.on('data', (d) => { logs += d; });
+  child.stderr.on('data', (d) => { logs += d; });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/health`)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`workerd did not start:\n${logs}`);
+});
+after(() => child?.kill());
+
+test('workerd: loads the package and parses the bundled GOOG sample', async () => {
+  const body = await (await fetch(`${base}/api/v1/sample`)).json();
+  assert.equal(body.bars, 2148, logs);
+  assert.equal(body.lastClose, 806.19);
+  assert.equal(body.startIso, '2004-08-19T00:00:00Z');
+});
+
+test('workerd: unknown route is a JSON 404', async () => {
+  const res = await fetch(`${base}/nope`);
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error.code, 'NOT_FOUND');
+});
+
+test('workerd: non-JSON body to the batch endpoint is a 400 INVALID_INPUT', async () => {
+  const res = await fetch(`${base}/api/v1/optimize/batch`, { method: 'POST', body: 'not json' });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.code, 'INVALID_INPUT');
+});
