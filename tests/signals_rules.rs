@@ -40,8 +40,8 @@ fn rsi_rule_thresholds_and_warm_up() {
     let cols = RuleColumns { rsi: Some(vec![NAN, 25.0, 50.0, 75.0, 30.0]), ..Default::default() };
     let r = evaluate(&c.view(), &cols, &only(json!({"rsi": true}))).unwrap();
     assert_eq!(r.signal, vec![Hold, Buy, Hold, Sell, Hold]);
-    // Warm-up: the only rule abstains → Hold with confidence 0; neutral → Hold 1.
-    assert_eq!(r.confidence, vec![0.0, 1.0, 1.0, 1.0, 1.0]);
+    // Hold (warm-up or neutral) has score 0 → confidence 0.
+    assert_eq!(r.confidence, vec![0.0, 1.0, 0.0, 1.0, 0.0]);
     assert!(r.reasons[1][0].contains("oversold"), "{:?}", r.reasons[1]);
     assert!(r.reasons[3][0].contains("overbought"));
     assert!(r.reasons[2].is_empty() && r.reasons[0].is_empty());
@@ -58,7 +58,10 @@ fn macd_rule_fires_on_signal_line_crosses_only() {
     let cols = RuleColumns { macd: Some((macd, signal)), ..Default::default() };
     let r = evaluate(&c.view(), &cols, &only(json!({"macd": true}))).unwrap();
     assert_eq!(r.signal, vec![Hold, Hold, Buy, Hold, Sell, Hold]);
-    assert_eq!(r.confidence, vec![0.0, 0.0, 1.0, 1.0, 1.0, 1.0], "bar 1 has no previous bar → abstains");
+    assert_eq!(r.confidence, vec![0.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+    assert_eq!(r.latest.rules[0].vote, Some(Hold));
+    let first = evaluate(&c.view(), &RuleColumns { macd: Some((vec![-1.0; 6], vec![0.0; 6])), ..Default::default() }, &only(json!({"macd": true}))).unwrap();
+    assert_eq!(first.signal[0], Hold, "bar 0 has no previous bar: no cross possible");
     assert!(r.reasons[2][0].contains("crossed above"));
     assert!(r.reasons[4][0].contains("crossed below"));
 }
@@ -75,7 +78,7 @@ fn bollinger_rule_fires_on_band_touch() {
     // bar 1: low == lower band (a touch) → Buy; bar 2: high above upper → Sell;
     // bar 3: both bands touched → neutral.
     assert_eq!(r.signal, vec![Hold, Buy, Sell, Hold]);
-    assert_eq!(r.confidence, vec![0.0, 1.0, 1.0, 1.0]);
+    assert_eq!(r.confidence, vec![0.0, 1.0, 1.0, 0.0]);
     assert!(r.reasons[1][0].contains("lower"));
 }
 
@@ -109,10 +112,11 @@ fn weighted_vote_combines_rules_into_confidence() {
         sma_cross: Some((vec![1.0, 1.0, 1.0], vec![2.0, 2.0, 2.0])),
     };
     let r = evaluate(&c.view(), &cols, &cfg).unwrap();
-    // bar 1: +1 -2 +1 = 0 → Hold, neutral share = SMA's 1/5.
+    // bar 1: +1 -2 +1 = 0 → Hold, confidence 0, though three rules fired.
     assert_eq!(r.signal[1], Hold);
     assert_eq!(r.score[1], 0.0);
-    assert!((r.confidence[1] - 0.2).abs() < 1e-12);
+    assert_eq!(r.confidence[1], 0.0);
+    assert_eq!(r.reasons[1].len(), 3);
     // bar 2: +1 (RSI) +1 (band) = 2 → Buy, 2/5; reasons name both rules.
     assert_eq!(r.signal[2], Buy);
     assert!((r.confidence[2] - 0.4).abs() < 1e-12);
@@ -129,7 +133,8 @@ fn vote_function_matches_the_documented_formula() {
     use stratlab::signals::rules::RuleState;
     let st = |vote, weight| RuleState { rule: "rsi", vote, weight, value: None, reason: String::new() };
     assert_eq!(rules::vote(&[st(Some(Sell), 2.0), st(Some(Buy), 1.0), st(None, 1.0)], 4.0), (Sell, 0.25, -1.0));
-    assert_eq!(rules::vote(&[st(Some(Hold), 3.0), st(None, 1.0)], 4.0), (Hold, 0.75, 0.0));
+    assert_eq!(rules::vote(&[st(Some(Buy), 3.0), st(Some(Hold), 1.0)], 4.0), (Buy, 0.75, 3.0));
+    assert_eq!(rules::vote(&[st(Some(Hold), 3.0), st(None, 1.0)], 4.0), (Hold, 0.0, 0.0));
     assert_eq!(rules::vote(&[st(None, 1.0)], 1.0), (Hold, 0.0, 0.0));
 }
 
@@ -206,7 +211,7 @@ fn real_data_all_rules_invariants() {
         match r.signal[i] {
             Buy => assert!(r.score[i] > 0.0 && !r.reasons[i].is_empty()),
             Sell => assert!(r.score[i] < 0.0 && !r.reasons[i].is_empty()),
-            Hold => assert_eq!(r.score[i], 0.0),
+            Hold => assert!(r.score[i] == 0.0 && r.confidence[i] == 0.0),
         }
         assert!((r.confidence[i] * 4.0 - (r.confidence[i] * 4.0).round()).abs() < 1e-9, "unit weights → quarters");
     }

@@ -376,3 +376,158 @@ fn result_to_js(r: &MergeResult, text: bool) -> JsResult<JsValue> {
     }
     Ok(obj.into())
 }
+
+// ---------------------------------------------------------------- ticker signal rules
+
+use crate::signals::rules::{self as signal_rules, Latest, RulesConfig, SeriesView};
+
+/// Owned columns read from JS (an `Ohlcv` instance, plain columns or CSV text).
+struct SeriesColumns {
+    time: Vec<i64>,
+    high: Vec<f64>,
+    low: Vec<f64>,
+    close: Vec<f64>,
+}
+
+impl SeriesColumns {
+    fn view(&self) -> SeriesView<'_> {
+        SeriesView { time: &self.time, high: &self.high, low: &self.low, close: &self.close }
+    }
+}
+
+fn numeric_column(data: &JsValue, key: &str) -> JsResult<Option<Vec<f64>>> {
+    let v = get(data, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    super::convert::f64_vec(&v, key).map(Some)
+}
+
+/// Reads `close` (required), `high`/`low` (default: close) and `time` (or `timestamp`,
+/// epoch ms; default: the bar index) by property, so the `Ohlcv` class (whose columns are
+/// getters) and plain `{close: Float64Array, ...}` objects both work; a string is CSV.
+fn read_series(data: &JsValue) -> JsResult<SeriesColumns> {
+    if let Some(text) = data.as_string() {
+        let d = crate::series::parse_csv(&text)?;
+        return Ok(SeriesColumns { time: d.time, high: d.high, low: d.low, close: d.close });
+    }
+    if !data.is_object() {
+        return Err(Error::invalid_input("data must be an Ohlcv, an object of columns {time, high, low, close} or CSV text")
+            .with("field", "data")
+            .into());
+    }
+    let Some(close) = numeric_column(data, "close")? else {
+        return Err(Error::invalid_input("missing column 'close'").with("column", "close").into());
+    };
+    let high = numeric_column(data, "high")?.unwrap_or_else(|| close.clone());
+    let low = numeric_column(data, "low")?.unwrap_or_else(|| close.clone());
+    let time_f = match numeric_column(data, "time")? {
+        Some(t) => Some(t),
+        None => numeric_column(data, "timestamp")?,
+    };
+    let time = match time_f {
+        None => (0..close.len() as i64).collect(),
+        Some(t) => {
+            let mut out = Vec::with_capacity(t.len());
+            for (row, x) in t.iter().enumerate() {
+                if !x.is_finite() {
+                    return Err(Error::invalid_input(format!("row {row}, column 'time': {x} is not a timestamp"))
+                        .with("row", row)
+                        .with("column", "time")
+                        .into());
+                }
+                out.push(x.round() as i64);
+            }
+            out
+        }
+    };
+    Ok(SeriesColumns { time, high, low, close })
+}
+
+fn rules_config(config: &JsValue) -> JsResult<RulesConfig> {
+    let value: serde_json::Value =
+        if absent(config) { serde_json::Value::Null } else { from_js(config.clone(), "config")? };
+    Ok(RulesConfig::from_value(&value)?)
+}
+
+fn latest_to_js(l: &Latest) -> JsResult<JsValue> {
+    super::convert::to_js(l)
+}
+
+/// Per-bar and latest Buy/Sell/Hold from the built-in rules (see docs/signals.md):
+/// `{time, signal, confidence, score, reasons, latest}`.
+#[wasm_bindgen(js_name = tickerSignals)]
+pub fn ticker_signals(data: &JsValue, config: &JsValue) -> JsResult<JsValue> {
+    let config = rules_config(config)?;
+    let series = read_series(data)?;
+    let r = signal_rules::ticker_signals(&series.view(), &config)?;
+    let obj = Object::new();
+    let time: Vec<f64> = r.time.iter().map(|&t| t as f64).collect();
+    set(&obj, "time", &f64_array(&time));
+    let codes = r.signal.iter().map(|s| (s.as_i8() + 1) as usize);
+    set(&obj, "signal", &string_column(codes, &["SELL", "HOLD", "BUY"]).into());
+    set(&obj, "confidence", &f64_array(&r.confidence));
+    set(&obj, "score", &f64_array(&r.score));
+    set(&obj, "reasons", &super::convert::to_js(&r.reasons)?);
+    set(&obj, "latest", &latest_to_js(&r.latest)?);
+    Ok(obj.into())
+}
+
+/// Latest signal per symbol of `{SYMBOL: data}`, highest confidence first (ties by symbol);
+/// a symbol with bad data gets `{symbol, signal: 'HOLD', confidence: 0, error: {code,
+/// message, details}}` and sorts last instead of failing the whole list.
+#[wasm_bindgen(js_name = watchlistSignals)]
+pub fn watchlist_signals(watchlist: &JsValue, config: &JsValue) -> JsResult<JsValue> {
+    let config = rules_config(config)?;
+    if !watchlist.is_object() || Array::is_array(watchlist) {
+        return Err(Error::invalid_input("watchlist must be an object { SYMBOL: data }").with("field", "watchlist").into());
+    }
+    let mut symbols = Vec::new();
+    for entry in Object::entries(watchlist.unchecked_ref()).iter() {
+        let pair: Array = entry.unchecked_into();
+        let symbol = pair.get(0).as_string().unwrap_or_default();
+        // A JS-side read failure is kept as that symbol's error.
+        let series = read_series(&pair.get(1)).map_err(|e| js_error_to_error(&e));
+        symbols.push((symbol, series));
+    }
+    let items = symbols.iter().map(|(s, r)| (s.clone(), r.as_ref().map(SeriesColumns::view).map_err(Clone::clone)));
+    let entries = signal_rules::watchlist(items, &config)?;
+    let out = Array::new();
+    for e in &entries {
+        let item = match &e.latest {
+            Some(l) => latest_to_js(l)?,
+            None => {
+                let o = Object::new();
+                set(&o, "signal", &"HOLD".into());
+                set(&o, "confidence", &JsValue::from_f64(0.0));
+                set(&o, "reasons", &Array::new());
+                o.into()
+            }
+        };
+        set(item.unchecked_ref(), "symbol", &JsValue::from_str(&e.symbol));
+        if let Some(err) = &e.error {
+            let o = Object::new();
+            set(&o, "code", &err.code.as_str().into());
+            set(&o, "message", &JsValue::from_str(&err.message));
+            set(&o, "details", &super::convert::to_js(&err.details)?);
+            set(item.unchecked_ref(), "error", &o.into());
+        }
+        out.push(&item);
+    }
+    Ok(out.into())
+}
+
+/// Back from a JS error (made by `to_js_error`) to `crate::Error`, keeping code and message.
+fn js_error_to_error(e: &JsValue) -> Error {
+    let code = get(e, "code").as_string().unwrap_or_default();
+    let message = get(e, "message").as_string().unwrap_or_else(|| "invalid data".into());
+    let code = match code.as_str() {
+        "INVALID_PARAMETER" => crate::ErrorCode::InvalidParameter,
+        _ => crate::ErrorCode::InvalidInput,
+    };
+    let mut err = Error::new(code, message);
+    if let Ok(details) = from_js::<serde_json::Map<String, serde_json::Value>>(get(e, "details"), "details") {
+        err.details = details;
+    }
+    err
+}

@@ -11,8 +11,9 @@
 //!
 //! Each enabled rule votes +1 / -1 / 0 at each bar, or abstains while its indicator is still
 //! warming up (NaN). With W the total weight of the enabled rules and
-//! `score = Σ weight × vote`: signal = sign(score); confidence = |score| / W for Buy/Sell,
-//! and for Hold the share of W whose rules voted neutral.
+//! `score = Σ weight × vote`: signal = sign(score) and confidence = |score| / W: the net
+//! share of all the rules' weight that backs the direction (a Hold, score 0, has
+//! confidence 0, so a watchlist sorted by confidence lists the strongest calls first).
 //!
 //! Indicator math comes from `crate::indicators` (TA-Lib exact); [`evaluate`] works on
 //! precomputed columns so the vote can be tested (and reused) on its own.
@@ -443,30 +444,27 @@ fn rule_states(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i:
     out
 }
 
-/// The documented vote: signal = sign(Σ w·v); confidence = |Σ w·v| / W for Buy/Sell, the
-/// neutral share of W for Hold.
+/// The documented vote: score = Σ w·v over the rules that have a value, signal =
+/// sign(score), confidence = |score| / W (W = total weight of the enabled rules, so a rule
+/// still warming up or voting neutral dilutes the confidence).
 pub fn vote(states: &[RuleState], total_weight: f64) -> (Signal, f64, f64) {
-    let mut score = 0.0;
-    let mut neutral = 0.0;
-    for s in states {
-        match s.vote {
-            Some(Signal::Buy) => score += s.weight,
-            Some(Signal::Sell) => score -= s.weight,
-            Some(Signal::Hold) => neutral += s.weight,
-            None => {}
-        }
-    }
-    if total_weight <= 0.0 {
-        return (Signal::Hold, 0.0, score);
-    }
-    let (signal, conf) = if score > 0.0 {
-        (Signal::Buy, score / total_weight)
+    let score: f64 = states
+        .iter()
+        .map(|s| match s.vote {
+            Some(Signal::Buy) => s.weight,
+            Some(Signal::Sell) => -s.weight,
+            _ => 0.0,
+        })
+        .sum();
+    let signal = if score > 0.0 {
+        Signal::Buy
     } else if score < 0.0 {
-        (Signal::Sell, -score / total_weight)
+        Signal::Sell
     } else {
-        (Signal::Hold, neutral / total_weight)
+        Signal::Hold
     };
-    (signal, conf.clamp(0.0, 1.0), score)
+    let conf = if total_weight > 0.0 { (score.abs() / total_weight).clamp(0.0, 1.0) } else { 0.0 };
+    (signal, conf, score)
 }
 
 /// Applies the rules to precomputed indicator columns (all of the series' length).

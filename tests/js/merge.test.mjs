@@ -1,7 +1,8 @@
 // mergeSignals as an npm consumer calls it: rules, input forms, typed errors, fallbacks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeSignals } from 'stratlab';
+import { readFileSync } from 'node:fs';
+import { mergeSignals, tickerSignals, watchlistSignals, Ohlcv } from 'stratlab';
 
 const H = 3_600_000;
 
@@ -161,4 +162,68 @@ test('large typed input stays correct (sorted union, counts)', () => {
   assert.equal(r.signal[1], 1);
   assert.equal(r.strategy_count[0], 2);
   assert.equal(r.strategy_count[1], 1);
+});
+
+// ---- ticker signal rules (tickerSignals / watchlistSignals) ------------------------------
+
+const goog = readFileSync(new URL('../../www/data/GOOG.csv', import.meta.url), 'utf8');
+const ONLY_RSI = { macd: false, bollinger: false, sma_cross: false };
+
+test('tickerSignals on an Ohlcv: per-bar columns and the latest bar with every rule', () => {
+  const d = Ohlcv.fromCsv(goog);
+  const r = tickerSignals(d);
+  assert.equal(r.signal.length, 2148);
+  assert.ok(r.time instanceof Float64Array && r.confidence instanceof Float64Array && r.score instanceof Float64Array);
+  assert.equal(r.reasons.length, 2148);
+  for (let i = 0; i < r.signal.length; i++) {
+    assert.ok(['BUY', 'SELL', 'HOLD'].includes(r.signal[i]));
+    assert.ok(r.confidence[i] >= 0 && r.confidence[i] <= 1);
+    if (r.signal[i] !== 'HOLD') assert.ok(r.reasons[i].length > 0, `bar ${i} has reasons`);
+  }
+  assert.equal(r.latest.index, 2147);
+  assert.equal(r.latest.close, 806.19);
+  assert.deepEqual(r.latest.rules.map((x) => x.rule), ['rsi', 'macd', 'bollinger', 'sma_cross']);
+  assert.match(r.latest.rules[0].reason, /^RSI\(14\) 67\.50/);
+});
+
+test('tickerSignals: RSI rule thresholds are configurable', () => {
+  const closes = Array.from({ length: 40 }, (_, i) => 100 + i); // RSI 100
+  const r = tickerSignals({ close: closes }, ONLY_RSI);
+  assert.equal(r.signal[39], 'SELL');
+  assert.equal(r.confidence[39], 1);
+  assert.match(r.reasons[39][0], /overbought/);
+  assert.equal(r.signal[5], 'HOLD'); // warming up
+  const falling = tickerSignals({ close: closes.slice().reverse() }, { ...ONLY_RSI, rsi: { lower: 20 } });
+  assert.equal(falling.signal[39], 'BUY');
+});
+
+test('tickerSignals: bad config and bad data are typed errors', () => {
+  throwsCode(() => tickerSignals(goog, { rsi: { timeperiod: 1 } }), 'INVALID_PARAMETER', { rule: 'rsi', parameter: 'timeperiod' });
+  throwsCode(() => tickerSignals(goog, { stochastic: true }), 'INVALID_PARAMETER');
+  throwsCode(() => tickerSignals(goog, { sma_cross: { fastperiod: 60 } }), 'INVALID_PARAMETER', { rule: 'sma_cross' });
+  throwsCode(() => tickerSignals({ open: [1, 2] }), 'INVALID_INPUT', { column: 'close' });
+  throwsCode(() => tickerSignals({ close: [] }), 'INVALID_INPUT');
+});
+
+test('watchlistSignals: latest per symbol, highest confidence first, bad symbols last', () => {
+  const up = { close: Array.from({ length: 30 }, (_, i) => 10 + i) };
+  const down = { close: Array.from({ length: 30 }, (_, i) => 50 - i) };
+  const out = watchlistSignals({ GOOG: Ohlcv.fromCsv(goog), BAD: { close: 'x' }, UP: up, DOWN: down }, ONLY_RSI);
+  assert.deepEqual(out.map((x) => x.symbol), ['DOWN', 'UP', 'GOOG', 'BAD']); // 1, 1 (by name), 0, error
+  assert.deepEqual(out.map((x) => x.signal), ['BUY', 'SELL', 'HOLD', 'HOLD']);
+  assert.equal(out[3].error.code, 'INVALID_INPUT');
+  assert.equal(out[3].confidence, 0);
+});
+
+test('ticker signals feed mergeSignals', () => {
+  const d = Ohlcv.fromCsv(goog);
+  const rsi = tickerSignals(d, ONLY_RSI);
+  const macd = tickerSignals(d, { rsi: false, bollinger: false, sma_cross: false });
+  const r = mergeSignals(
+    { rsi: { timestamp: rsi.time, signal: rsi.signal, confidence: rsi.confidence }, macd: { timestamp: macd.time, signal: macd.signal } },
+    { method: 'priority', priority: ['macd', 'rsi'] },
+  );
+  assert.equal(r.timestamp.length, 2148);
+  assert.ok(r.strategy_used.every((s) => s === 'macd'));
+  assert.deepEqual(r.signal, macd.signal);
 });
