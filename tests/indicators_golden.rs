@@ -22,11 +22,19 @@ fn check_symbol(sym: &str) {
             }
         };
         let names: Vec<&str> = out.names().collect();
-        assert_eq!(names, outputs.iter().map(|s| s.as_str()).collect::<Vec<_>>(), "{id}: output names");
+        assert_eq!(
+            names,
+            outputs.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "{id}: output names"
+        );
         let lb = lookback(func, params).expect("lookback");
         for name in outputs {
             let key = format!("{id}.{name}");
-            let want = &reference.iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("no column {key}")).1;
+            let want = &reference
+                .iter()
+                .find(|(k, _)| *k == key)
+                .unwrap_or_else(|| panic!("no column {key}"))
+                .1;
             let got = out.get(name).expect("output");
             if let Err(msg) = compare(&format!("{sym} {key}"), got, want) {
                 failures.push(msg);
@@ -37,7 +45,12 @@ fn check_symbol(sym: &str) {
             checked += 1;
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(checked, reference.len(), "every reference column checked");
 }
 

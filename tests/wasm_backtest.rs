@@ -66,7 +66,7 @@ fn plain_columns_and_explicit_signals_work() {
 #[wasm_bindgen_test]
 fn errors_are_typed() {
     let code = |cfg: &str| {
-        let err = backtest(&goog(), &config(cfg)).err().expect("must fail");
+        let err = backtest(&goog(), &config(cfg)).expect_err("must fail");
         assert!(err.is_instance_of::<js_sys::Error>());
         get(&err, "code").as_string().unwrap_or_default()
     };
@@ -75,7 +75,7 @@ fn errors_are_typed() {
     assert_eq!(code(r#"{"strategy":"SmaCross","commission":1}"#), "INVALID_PARAMETER");
     assert_eq!(code(r#"{"strategy":"SmaCross","slippage":0.1}"#), "INVALID_PARAMETER");
     assert_eq!(code(r#"{"strategy":"RSI","timeperiod":1}"#), "INVALID_PARAMETER");
-    let err = backtest(&goog(), &config(r#"{"strategy":"RSI","timeperiod":1}"#)).err().expect("fails");
+    let err = backtest(&goog(), &config(r#"{"strategy":"RSI","timeperiod":1}"#)).expect_err("fails");
     assert_eq!(get(&get(&err, "details"), "parameter").as_string().as_deref(), Some("timeperiod"));
 }
 

@@ -337,9 +337,10 @@ impl Serialize for Stats {
     }
 }
 
-/// Computes every statistic from the equity curve (one value per bar), the closed trades
-/// and the first bar the strategy could trade (end of indicator warm-up).
-pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_trading_bar: usize) -> Stats {
+/// Computes every statistic from the equity curve (one value per bar), the closed trades,
+/// the first bar the strategy could trade (end of indicator warm-up) and the annual
+/// risk-free rate (a fraction).
+pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_trading_bar: usize, risk_free_rate: f64) -> Stats {
     let n = equity.len().min(ctx.len());
     let mut s = Stats { start: ctx.start, end: ctx.end, ..Stats::default() };
     if n == 0 {
@@ -373,7 +374,8 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     s.buy_hold_return = (c[n - 1] - c[fb]) / c[fb] * 100.0;
 
     // Period (usually daily) returns of the equity's last value in each period.
-    let buckets = &ctx.period_last_bar;
+    let in_range = ctx.period_last_bar.partition_point(|&i| i < n);
+    let buckets = &ctx.period_last_bar[..in_range];
     // pandas `pct_change().dropna()`: 0/0 after a wipe-out is dropped, x/0 = inf is kept.
     let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0).filter(|r| !r.is_nan());
     let count = period_returns.clone().count();
@@ -392,8 +394,9 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     let seconds = duration_ms.div_euclid(1000);
     let years = (seconds.div_euclid(86_400) as f64 + seconds.rem_euclid(86_400) as f64 / 86_400.0) / 365.25;
     s.cagr = if years != 0.0 { ((last / e0).powf(1.0 / years) - 1.0) * 100.0 } else { f64::NAN };
-    s.sharpe = s.return_ann / or_nan(s.volatility_ann);
-    s.sortino = annualized / (downside.sqrt() * d.sqrt());
+    let rf = risk_free_rate;
+    s.sharpe = (s.return_ann - rf * 100.0) / or_nan(s.volatility_ann);
+    s.sortino = (annualized - rf) / (downside.sqrt() * d.sqrt());
 
     // Drawdown from the running peak; periods run between bars at a new peak (dd == 0).
     let mut peak = f64::NEG_INFINITY;
@@ -455,14 +458,14 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
         }
         eq_mean /= m;
         let mut cov = 0.0;
-        for (w, r) in equity.windows(2).zip(&ctx.market_log_returns) {
+        for (w, r) in equity.windows(2).zip(&ctx.market_log_returns[..n - 1]) {
             cov += ((w[1] / w[0]).ln() - eq_mean) * (r - ctx.market_mean);
         }
         s.beta = cov / ctx.market_ss;
     } else {
         s.beta = f64::NAN;
     }
-    s.alpha = s.return_pct - s.beta * s.buy_hold_return;
+    s.alpha = s.return_pct - rf * 100.0 - s.beta * (s.buy_hold_return - rf * 100.0);
 
     // Trade statistics.
     let k = trades.len();

@@ -2,10 +2,10 @@
 //! (TA-Lib's names, defaults and valid ranges), outputs and kernel. Batch computation,
 //! streaming, lookback, the catalogue listing and the JS export all come from it.
 
-use super::ma::{DemaK, EmaK, KamaK, SmaK, T3K, TemaK, TrimaK, WmaK};
+use super::ma::{DemaK, EmaK, KamaK, SmaK, TemaK, TrimaK, WmaK, T3K};
 use super::momentum::{
-    AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK, PpoK, RocK,
-    RsiK, StochFK, StochK, StochRsiK, TrixK, UltOscK, WillrK,
+    AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK,
+    PpoK, RocK, RsiK, StochFK, StochK, StochRsiK, TrixK, UltOscK, WillrK,
 };
 use super::params::{matype, period, real, ParamKind, ParamSpec, Resolved, REAL_MAX};
 use super::stats::{LinRegK, LinRegSlopeK, StdDevK};
@@ -46,7 +46,13 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
             params: e
                 .params
                 .iter()
-                .map(|p| ParamEntry { name: p.name, default: p.default, min: p.min, max: p.max, kind: p.kind })
+                .map(|p| ParamEntry {
+                    name: p.name,
+                    default: p.default,
+                    min: p.min,
+                    max: p.max,
+                    kind: p.kind,
+                })
                 .collect(),
             outputs: e.outputs.to_vec(),
         })
@@ -71,16 +77,19 @@ pub(crate) fn entries() -> &'static [Entry] {
 
 /// Looks an indicator up by TA-Lib name, ignoring ASCII case.
 pub(crate) fn find(name: &str) -> Result<&'static Entry> {
-    ENTRIES.iter().find(|e| e.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
-        let known: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
-        Error::invalid_parameter(format!(
-            "unknown indicator '{name}'; known indicators are {}",
-            known.join(", ")
-        ))
-        .with("parameter", "name")
-        .with("name", name)
-        .with("known", known)
-    })
+    ENTRIES
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
+            Error::invalid_parameter(format!(
+                "unknown indicator '{name}'; known indicators are {}",
+                known.join(", ")
+            ))
+            .with("parameter", "name")
+            .with("name", name)
+            .with("known", known)
+        })
 }
 
 /// Validated input columns, all of one length; unused columns are empty.
@@ -132,7 +141,16 @@ impl<'a> Columns<'a> {
             }
         }
         let len = len.map_or(0, |(_, n)| n);
-        let pick = |input: Input| if entry.inputs.contains(&input) { inputs.get(input).unwrap_or(&[]) } else { &[] };
+        // Columns the indicator does not read are never looked at, so they borrow a column
+        // it does read: every slice then has length `len` and the batch loop needs no checks.
+        let filler: &'a [f64] = entry.inputs.first().and_then(|&i| inputs.get(i)).unwrap_or(&[]);
+        let pick = |input: Input| {
+            if entry.inputs.contains(&input) {
+                inputs.get(input).unwrap_or(filler)
+            } else {
+                filler
+            }
+        };
         Ok(Columns {
             open: pick(Input::Open),
             high: pick(Input::High),
@@ -146,35 +164,24 @@ impl<'a> Columns<'a> {
     pub(crate) fn len(&self) -> usize {
         self.len
     }
-
-    #[inline(always)]
-    fn bar(&self, i: usize) -> Bar {
-        #[inline(always)]
-        fn at(col: &[f64], i: usize) -> f64 {
-            col.get(i).copied().unwrap_or(f64::NAN)
-        }
-        Bar {
-            open: at(self.open, i),
-            high: at(self.high, i),
-            low: at(self.low, i),
-            close: at(self.close, i),
-            volume: at(self.volume, i),
-        }
-    }
 }
 
 /// The batch driver: the streaming kernel run over every bar (hence stream == batch).
 fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
     let mut k = K::new(p);
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) =
+        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
+    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
     match outs {
         [a] => {
-            for (i, slot) in a.iter_mut().enumerate().take(cols.len) {
-                *slot = k.update(&cols.bar(i))[0];
+            for (i, slot) in a.iter_mut().enumerate().take(n) {
+                *slot = k.update(&bar(i))[0];
             }
         }
         _ => {
-            for i in 0..cols.len {
-                let o = k.update(&cols.bar(i));
+            for i in 0..n {
+                let o = k.update(&bar(i));
                 for (out, v) in outs.iter_mut().zip(o) {
                     if let Some(slot) = out.get_mut(i) {
                         *slot = v;
@@ -211,7 +218,6 @@ macro_rules! declare {
         } ),+ ];
     };
 }
-
 
 declare! {
     SMA => SmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];

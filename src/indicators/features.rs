@@ -19,7 +19,11 @@ pub struct FeatureSpec {
 
 impl FeatureSpec {
     pub fn new(name: &str, params: Params) -> Self {
-        FeatureSpec { name: name.to_string(), params, alias: None }
+        FeatureSpec {
+            name: name.to_string(),
+            params,
+            alias: None,
+        }
     }
     pub fn alias(mut self, alias: &str) -> Self {
         self.alias = Some(alias.to_string());
@@ -36,7 +40,10 @@ pub struct FeatureTable {
 
 impl FeatureTable {
     pub fn get(&self, name: &str) -> Option<&[f64]> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|(n, _)| n.as_str())
@@ -63,14 +70,19 @@ pub fn features(data: &Ohlcv, specs: &[FeatureSpec]) -> Result<FeatureTable> {
     let inputs = Inputs::from_ohlcv(data);
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
-        let outputs = compute(&spec.name, &inputs, &spec.params).map_err(|e| e.with("feature", i))?;
+        let outputs =
+            compute(&spec.name, &inputs, &spec.params).map_err(|e| e.with("feature", i))?;
         let base = match &spec.alias {
             Some(a) if !a.is_empty() => a.clone(),
             _ => stem(spec)?,
         };
         let single = outputs.columns.len() == 1;
         for (out_name, values) in outputs.into_columns() {
-            let name = if single { base.clone() } else { format!("{base}.{out_name}") };
+            let name = if single {
+                base.clone()
+            } else {
+                format!("{base}.{out_name}")
+            };
             if columns.iter().any(|(n, _)| *n == name) {
                 return Err(Error::invalid_input(format!(
                     "feature {i} produces column '{name}', which an earlier feature already produced; give it an alias"
@@ -81,5 +93,8 @@ pub fn features(data: &Ohlcv, specs: &[FeatureSpec]) -> Result<FeatureTable> {
             columns.push((name, values));
         }
     }
-    Ok(FeatureTable { time: data.time.clone(), columns })
+    Ok(FeatureTable {
+        time: data.time.clone(),
+        columns,
+    })
 }

@@ -33,17 +33,32 @@ fn check_len(src: &[f64], out: &[f64]) -> Result<()> {
 
 /// Simple moving average (TA-Lib `SMA`), NaN for the first `period - 1` bars.
 pub fn sma(src: &[f64], period: usize, out: &mut [f64]) -> Result<()> {
-    run("SMA", src, &Params::new().with("timeperiod", period as f64), &mut [out])
+    run(
+        "SMA",
+        src,
+        &Params::new().with("timeperiod", period as f64),
+        &mut [out],
+    )
 }
 
 /// Exponential moving average (TA-Lib `EMA`, seeded with the SMA of the first `period`).
 pub fn ema(src: &[f64], period: usize, out: &mut [f64]) -> Result<()> {
-    run("EMA", src, &Params::new().with("timeperiod", period as f64), &mut [out])
+    run(
+        "EMA",
+        src,
+        &Params::new().with("timeperiod", period as f64),
+        &mut [out],
+    )
 }
 
 /// Wilder's RSI (TA-Lib `RSI`), NaN for the first `period` bars.
 pub fn rsi(src: &[f64], period: usize, out: &mut [f64]) -> Result<()> {
-    run("RSI", src, &Params::new().with("timeperiod", period as f64), &mut [out])
+    run(
+        "RSI",
+        src,
+        &Params::new().with("timeperiod", period as f64),
+        &mut [out],
+    )
 }
 
 /// MACD line, signal and histogram (TA-Lib `MACD`).
@@ -85,7 +100,12 @@ pub fn bbands(
 
 fn rolling(src: &[f64], period: usize, out: &mut [f64], kind: Extreme) -> Result<()> {
     if !(1..=100_000).contains(&period) {
-        return Err(Error::param_range("timeperiod", period as f64, 1.0, 100_000.0));
+        return Err(Error::param_range(
+            "timeperiod",
+            period as f64,
+            1.0,
+            100_000.0,
+        ));
     }
     check_len(src, out)?;
     let mut dq = MonoDeque::new(kind, period);

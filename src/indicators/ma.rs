@@ -27,7 +27,11 @@ pub(crate) struct Sma {
 
 impl Sma {
     pub(crate) fn new(period: usize) -> Self {
-        Sma { period: period.max(1), total: 0.0, window: Fifo::new(period) }
+        Sma {
+            period: period.max(1),
+            total: 0.0,
+            window: Fifo::new(period),
+        }
     }
     pub(crate) fn lookback(period: usize) -> usize {
         period.saturating_sub(1)
@@ -62,7 +66,12 @@ impl Ema {
         Self::with_k(period, per_to_k(period))
     }
     pub(crate) fn with_k(period: usize, k: f64) -> Self {
-        Ema { period: period.max(1), k, seen: 0, prev: 0.0 }
+        Ema {
+            period: period.max(1),
+            k,
+            seen: 0,
+            prev: 0.0,
+        }
     }
     pub(crate) fn lookback(period: usize) -> usize {
         period.saturating_sub(1)
@@ -142,7 +151,10 @@ pub(crate) struct Dema {
 
 impl Dema {
     pub(crate) fn new(period: usize) -> Self {
-        Dema { e1: Ema::new(period), e2: Ema::new(period) }
+        Dema {
+            e1: Ema::new(period),
+            e2: Ema::new(period),
+        }
     }
 }
 
@@ -164,7 +176,11 @@ pub(crate) struct Tema {
 
 impl Tema {
     pub(crate) fn new(period: usize) -> Self {
-        Tema { e1: Ema::new(period), e2: Ema::new(period), e3: Ema::new(period) }
+        Tema {
+            e1: Ema::new(period),
+            e2: Ema::new(period),
+            e3: Ema::new(period),
+        }
     }
 }
 
@@ -197,7 +213,11 @@ impl Trima {
         let period = period.max(1);
         let half = period >> 1;
         let odd = period % 2 == 1;
-        let weight = if odd { (half + 1) * (half + 1) } else { half * (half + 1) };
+        let weight = if odd {
+            (half + 1) * (half + 1)
+        } else {
+            half * (half + 1)
+        };
         Trima {
             period,
             half,
@@ -238,7 +258,11 @@ impl Series for Trima {
         }
         // The window holds x[t-period ..= t].
         let oldest = self.at(0);
-        let mid = if self.odd { self.at(self.half + 1) } else { self.at(self.half) };
+        let mid = if self.odd {
+            self.at(self.half + 1)
+        } else {
+            self.at(self.half)
+        };
         self.numerator -= self.sub;
         self.sub -= oldest;
         self.sub += mid;
@@ -261,6 +285,7 @@ impl Series for Trima {
 pub(crate) struct Kama {
     period: usize,
     seen: usize,
+    flat_run: usize,
     sum_roc: f64,
     trailing: f64,
     prev: f64,
@@ -272,20 +297,40 @@ const KAMA_CONST_MAX: f64 = 2.0 / (30.0 + 1.0);
 impl Kama {
     pub(crate) fn new(period: usize) -> Self {
         let period = period.max(1);
-        Kama { period, seen: 0, sum_roc: 0.0, trailing: 0.0, prev: 0.0, window: Fifo::new(period + 1) }
+        Kama {
+            period,
+            seen: 0,
+            flat_run: 0,
+            sum_roc: 0.0,
+            trailing: 0.0,
+            prev: 0.0,
+            window: Fifo::new(period + 1),
+        }
+    }
+
+    /// After `period` unchanged bars the true sum of changes is exactly 0, but the running
+    /// sum holds add-then-subtract residue; TA-Lib 0.8 drops it.
+    #[inline]
+    fn clear_if_flat(&mut self, change: f64) {
+        self.flat_run = if change == 0.0 { self.flat_run + 1 } else { 0 };
+        if self.flat_run >= self.period {
+            self.flat_run = self.period;
+            self.sum_roc = 0.0;
+        }
     }
 
     #[inline]
     fn smooth(&mut self, x: f64, period_roc: f64) -> f64 {
+        // TA-Lib 0.8 evaluates both steps as fused multiply-adds (one rounding each).
         let const_diff = 2.0 / (2.0 + 1.0) - KAMA_CONST_MAX;
-        let mut er = if self.sum_roc <= period_roc || is_zero(self.sum_roc) {
+        let er = if self.sum_roc <= period_roc || is_zero(self.sum_roc) {
             1.0
         } else {
             (period_roc / self.sum_roc).abs()
         };
-        er = er * const_diff + KAMA_CONST_MAX;
-        er *= er;
-        self.prev = (x - self.prev) * er + self.prev;
+        let mut sc = er.mul_add(const_diff, KAMA_CONST_MAX);
+        sc *= sc;
+        self.prev = (x - self.prev).mul_add(sc, self.prev);
         self.prev
     }
 }
@@ -303,18 +348,20 @@ impl Series for Kama {
         if t == 0 {
             return None;
         }
+        let change = (prev_x - x).abs();
         if t < self.period {
-            self.sum_roc += (prev_x - x).abs();
+            self.sum_roc += change;
             return None;
         }
         let oldest = self.window.at(0).unwrap_or(f64::NAN); // x[t - period]
         if t == self.period {
-            self.sum_roc += (prev_x - x).abs();
+            self.sum_roc += change;
             self.prev = prev_x;
         } else {
             self.sum_roc -= (self.trailing - oldest).abs();
-            self.sum_roc += (x - prev_x).abs();
+            self.sum_roc += change;
         }
+        self.clear_if_flat(change);
         self.trailing = oldest;
         self.window.pop();
         Some(self.smooth(x, x - oldest))
@@ -344,7 +391,16 @@ impl T3 {
         let c2 = 3.0 * (v2 - c1);
         let c3 = (0.0 - 6.0) * v2 - 3.0 * (vfactor - c1);
         let c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2;
-        T3 { period, k, omk: 1.0 - k, c: [c1, c2, c3, c4], e: [0.0; 6], stage: 0, in_stage: 0, acc: 0.0 }
+        T3 {
+            period,
+            k,
+            omk: 1.0 - k,
+            c: [c1, c2, c3, c4],
+            e: [0.0; 6],
+            stage: 0,
+            in_stage: 0,
+            acc: 0.0,
+        }
     }
     pub(crate) fn lookback(period: usize) -> usize {
         6 * period.saturating_sub(1)
@@ -489,13 +545,25 @@ macro_rules! close_kernel {
     };
 }
 
-close_kernel!(SmaK, Sma, |p| Sma::new(p.int("timeperiod")), |p| Sma::lookback(p.int("timeperiod")));
-close_kernel!(EmaK, Ema, |p| Ema::new(p.int("timeperiod")), |p| Ema::lookback(p.int("timeperiod")));
-close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p.int("timeperiod") - 1);
-close_kernel!(DemaK, Dema, |p| Dema::new(p.int("timeperiod")), |p| 2 * (p.int("timeperiod") - 1));
-close_kernel!(TemaK, Tema, |p| Tema::new(p.int("timeperiod")), |p| 3 * (p.int("timeperiod") - 1));
-close_kernel!(TrimaK, Trima, |p| Trima::new(p.int("timeperiod")), |p| p.int("timeperiod") - 1);
-close_kernel!(KamaK, Kama, |p| Kama::new(p.int("timeperiod")), |p| Ma::lookback(MaType::Kama, p.int("timeperiod")));
+close_kernel!(SmaK, Sma, |p| Sma::new(p.int("timeperiod")), |p| {
+    Sma::lookback(p.int("timeperiod"))
+});
+close_kernel!(EmaK, Ema, |p| Ema::new(p.int("timeperiod")), |p| {
+    Ema::lookback(p.int("timeperiod"))
+});
+close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p
+    .int("timeperiod")
+    - 1);
+close_kernel!(DemaK, Dema, |p| Dema::new(p.int("timeperiod")), |p| 2
+    * (p.int("timeperiod") - 1));
+close_kernel!(TemaK, Tema, |p| Tema::new(p.int("timeperiod")), |p| 3
+    * (p.int("timeperiod") - 1));
+close_kernel!(TrimaK, Trima, |p| Trima::new(p.int("timeperiod")), |p| p
+    .int("timeperiod")
+    - 1);
+close_kernel!(KamaK, Kama, |p| Kama::new(p.int("timeperiod")), |p| {
+    Ma::lookback(MaType::Kama, p.int("timeperiod"))
+});
 close_kernel!(
     T3K,
     T3,

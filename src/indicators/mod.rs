@@ -56,7 +56,13 @@ pub enum Input {
 }
 
 impl Input {
-    pub const ALL: [Input; 5] = [Input::Open, Input::High, Input::Low, Input::Close, Input::Volume];
+    pub const ALL: [Input; 5] = [
+        Input::Open,
+        Input::High,
+        Input::Low,
+        Input::Close,
+        Input::Volume,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -86,7 +92,10 @@ impl<'a> Inputs<'a> {
 
     /// A single series, used as `close` (TA-Lib's `real` input).
     pub fn real(values: &'a [f64]) -> Self {
-        Inputs { close: Some(values), ..Self::default() }
+        Inputs {
+            close: Some(values),
+            ..Self::default()
+        }
     }
 
     pub fn from_ohlcv(data: &'a Ohlcv) -> Self {
@@ -141,7 +150,10 @@ pub struct Outputs {
 impl Outputs {
     /// A column by TA-Lib output name (`"real"`, `"macdsignal"`, ...).
     pub fn get(&self, name: &str) -> Option<&[f64]> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
     /// The first column (the only one for single-output indicators).
     pub fn first(&self) -> &[f64] {
@@ -167,17 +179,33 @@ pub fn compute(name: &str, inputs: &Inputs, params: &Params) -> Result<Outputs> 
     let entry = catalogue::find(name)?;
     let resolved = params::Resolved::new(entry.name, entry.params, params)?;
     let cols = catalogue::Columns::new(entry, inputs)?;
-    let mut data: Vec<Vec<f64>> = entry.outputs.iter().map(|_| vec![f64::NAN; cols.len()]).collect();
+    let mut data: Vec<Vec<f64>> = entry
+        .outputs
+        .iter()
+        .map(|_| vec![f64::NAN; cols.len()])
+        .collect();
     {
         let mut outs: Vec<&mut [f64]> = data.iter_mut().map(|v| v.as_mut_slice()).collect();
         (entry.batch)(&resolved, &cols, &mut outs);
     }
-    Ok(Outputs { columns: entry.outputs.iter().map(|s| s.to_string()).zip(data).collect() })
+    Ok(Outputs {
+        columns: entry
+            .outputs
+            .iter()
+            .map(|s| s.to_string())
+            .zip(data)
+            .collect(),
+    })
 }
 
 /// Like [`compute`] but writes into caller-provided buffers, one per output in TA-Lib's
 /// order, each exactly as long as the input (else INVALID_INPUT).
-pub fn compute_into(name: &str, inputs: &Inputs, params: &Params, outs: &mut [&mut [f64]]) -> Result<()> {
+pub fn compute_into(
+    name: &str,
+    inputs: &Inputs,
+    params: &Params,
+    outs: &mut [&mut [f64]],
+) -> Result<()> {
     let entry = catalogue::find(name)?;
     let resolved = params::Resolved::new(entry.name, entry.params, params)?;
     let cols = catalogue::Columns::new(entry, inputs)?;
@@ -218,6 +246,15 @@ pub fn lookback(name: &str, params: &Params) -> Result<usize> {
 /// Names of all indicators in the catalogue, in declaration order.
 pub fn names() -> Vec<&'static str> {
     catalogue::entries().iter().map(|e| e.name).collect()
+}
+
+/// Inputs an indicator reads (INVALID_PARAMETER for an unknown name).
+pub fn input_names(name: &str) -> Result<Vec<&'static str>> {
+    Ok(catalogue::find(name)?
+        .inputs
+        .iter()
+        .map(|i| i.name())
+        .collect())
 }
 
 /// Output names of an indicator (INVALID_PARAMETER for an unknown name).

@@ -21,7 +21,13 @@ pub(crate) struct GainLoss {
 
 impl GainLoss {
     pub(crate) fn new(period: usize) -> Self {
-        GainLoss { period: period.max(1), seen: 0, prev: 0.0, gain: 0.0, loss: 0.0 }
+        GainLoss {
+            period: period.max(1),
+            seen: 0,
+            prev: 0.0,
+            gain: 0.0,
+            loss: 0.0,
+        }
     }
 
     /// `(avg gain, avg loss)` from the `period`-th change on.
@@ -69,7 +75,11 @@ impl Series for Rsi {
     fn next(&mut self, x: f64) -> Option<f64> {
         let (gain, loss) = self.0.next(x)?;
         let sum = gain + loss;
-        Some(if !is_zero(sum) { 100.0 * (gain / sum) } else { 0.0 })
+        Some(if !is_zero(sum) {
+            100.0 * (gain / sum)
+        } else {
+            0.0
+        })
     }
 }
 
@@ -127,8 +137,18 @@ pub(crate) struct Macd {
 
 impl Macd {
     pub(crate) fn new(fast: usize, slow: usize, signal: usize) -> Self {
-        let (fast, slow) = if slow < fast { (slow, fast) } else { (fast, slow) };
-        Macd { skip_fast: slow - fast, seen: 0, fast: Ema::new(fast), slow: Ema::new(slow), signal: Ema::new(signal) }
+        let (fast, slow) = if slow < fast {
+            (slow, fast)
+        } else {
+            (fast, slow)
+        };
+        Macd {
+            skip_fast: slow - fast,
+            seen: 0,
+            fast: Ema::new(fast),
+            slow: Ema::new(slow),
+            signal: Ema::new(signal),
+        }
     }
     pub(crate) fn lookback(fast: usize, slow: usize, signal: usize) -> usize {
         Ema::lookback(fast.max(slow)) + Ema::lookback(signal)
@@ -139,7 +159,11 @@ impl Macd {
         let t = self.seen;
         self.seen += 1;
         let slow = self.slow.next(x);
-        let fast = if t >= self.skip_fast { self.fast.next(x) } else { None };
+        let fast = if t >= self.skip_fast {
+            self.fast.next(x)
+        } else {
+            None
+        };
         let line = fast? - slow?;
         let signal = self.signal.next(line)?;
         Some((line, signal, line - signal))
@@ -151,10 +175,18 @@ pub(crate) struct MacdK(Macd);
 
 impl Kernel for MacdK {
     fn new(p: &Resolved) -> Self {
-        MacdK(Macd::new(p.int("fastperiod"), p.int("slowperiod"), p.int("signalperiod")))
+        MacdK(Macd::new(
+            p.int("fastperiod"),
+            p.int("slowperiod"),
+            p.int("signalperiod"),
+        ))
     }
     fn lookback(p: &Resolved) -> usize {
-        Macd::lookback(p.int("fastperiod"), p.int("slowperiod"), p.int("signalperiod"))
+        Macd::lookback(
+            p.int("fastperiod"),
+            p.int("slowperiod"),
+            p.int("signalperiod"),
+        )
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
@@ -176,7 +208,10 @@ impl Oscillator {
     fn new(p: &Resolved) -> Self {
         let (fast, slow) = Self::periods(p);
         let kind = p.matype("matype");
-        Oscillator { fast: Ma::new(kind, fast), slow: Ma::new(kind, slow) }
+        Oscillator {
+            fast: Ma::new(kind, fast),
+            slow: Ma::new(kind, slow),
+        }
     }
     fn periods(p: &Resolved) -> (usize, usize) {
         let (f, s) = (p.int("fastperiod"), p.int("slowperiod"));
@@ -225,7 +260,13 @@ impl Kernel for PpoK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        o1(self.0.next(b.close).map(|(f, s)| if !is_zero(s) { ((f - s) / s) * 100.0 } else { 0.0 }))
+        o1(self.0.next(b.close).map(|(f, s)| {
+            if !is_zero(s) {
+                ((f - s) / s) * 100.0
+            } else {
+                0.0
+            }
+        }))
     }
 }
 
@@ -288,7 +329,13 @@ impl FastK {
         let (hh, ll) = self.0.next(high, low)?;
         let range = hh - ll;
         let diff = range / 100.0;
-        Some(if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) { (close - ll) / diff } else { 0.0 })
+        Some(
+            if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
+                (close - ll) / diff
+            } else {
+                0.0
+            },
+        )
     }
 }
 
@@ -345,7 +392,9 @@ impl Kernel for StochFK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        let Some(k) = self.fastk.next(b.high, b.low, b.close) else { return NAN3 };
+        let Some(k) = self.fastk.next(b.high, b.low, b.close) else {
+            return NAN3;
+        };
         match self.fastd.next(k) {
             Some(d) => [k, d, f64::NAN],
             None => NAN3,
@@ -375,8 +424,12 @@ impl Kernel for StochRsiK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        let Some(r) = self.rsi.next(b.close) else { return NAN3 };
-        let Some(k) = self.fastk.next(r, r, r) else { return NAN3 };
+        let Some(r) = self.rsi.next(b.close) else {
+            return NAN3;
+        };
+        let Some(k) = self.fastk.next(r, r, r) else {
+            return NAN3;
+        };
         match self.fastd.next(k) {
             Some(d) => [k, d, f64::NAN],
             None => NAN3,
@@ -422,7 +475,11 @@ pub(crate) struct CciK {
 impl Kernel for CciK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
-        CciK { period, seen: 0, slots: Vec::with_capacity(super::window::reserve(period)) }
+        CciK {
+            period,
+            seen: 0,
+            slots: Vec::with_capacity(super::window::reserve(period)),
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         p.int("timeperiod") - 1
@@ -450,7 +507,11 @@ impl Kernel for CciK {
             dev += (v - avg).abs();
         }
         let num = tp - avg;
-        o1(Some(if num != 0.0 && dev != 0.0 { num / (0.015 * (dev / p)) } else { 0.0 }))
+        o1(Some(if !is_zero(num) && !is_zero(dev) {
+            num / (0.015 * (dev / p))
+        } else {
+            0.0
+        }))
     }
 }
 
@@ -464,7 +525,10 @@ pub(crate) struct Lagged {
 
 impl Lagged {
     fn new(period: usize) -> Self {
-        Lagged { period: period.max(1), window: Fifo::new(period + 1) }
+        Lagged {
+            period: period.max(1),
+            window: Fifo::new(period + 1),
+        }
     }
     /// `(x[t], x[t - period])`.
     #[inline]
@@ -533,16 +597,27 @@ pub(crate) struct TrixK {
 impl Kernel for TrixK {
     fn new(p: &Resolved) -> Self {
         let n = p.int("timeperiod");
-        TrixK { e1: Ema::new(n), e2: Ema::new(n), e3: Ema::new(n), prev: None }
+        TrixK {
+            e1: Ema::new(n),
+            e2: Ema::new(n),
+            e3: Ema::new(n),
+            prev: None,
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         3 * Ema::lookback(p.int("timeperiod")) + 1
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        let Some(a) = self.e1.next(b.close) else { return NAN3 };
-        let Some(c) = self.e2.next(a) else { return NAN3 };
-        let Some(e) = self.e3.next(c) else { return NAN3 };
+        let Some(a) = self.e1.next(b.close) else {
+            return NAN3;
+        };
+        let Some(c) = self.e2.next(a) else {
+            return NAN3;
+        };
+        let Some(e) = self.e3.next(c) else {
+            return NAN3;
+        };
         let out = self.prev.map(|old| roc(e, old));
         self.prev = Some(e);
         o1(out)
@@ -626,7 +701,11 @@ pub(crate) struct Di {
 
 impl Di {
     fn new(plus: bool, period: usize) -> Self {
-        Di { plus, period, dm: Dm::new(period) }
+        Di {
+            plus,
+            period,
+            dm: Dm::new(period),
+        }
     }
     fn lookback(period: usize) -> usize {
         period.max(1)
@@ -653,12 +732,22 @@ impl Di {
         }
         let diff_p = b.high - ph;
         let diff_m = pl - b.low;
-        let hit = if self.plus { diff_p > 0.0 && diff_p > diff_m } else { diff_m > 0.0 && diff_p < diff_m };
+        let hit = if self.plus {
+            diff_p > 0.0 && diff_p > diff_m
+        } else {
+            diff_m > 0.0 && diff_p < diff_m
+        };
         if !hit {
             return Some(0.0);
         }
         let tr = true_range(b.high, b.low, pc);
-        Some(if is_zero(tr) { 0.0 } else if self.plus { diff_p / tr } else { diff_m / tr })
+        Some(if is_zero(tr) {
+            0.0
+        } else if self.plus {
+            diff_p / tr
+        } else {
+            diff_m / tr
+        })
     }
 }
 
@@ -706,7 +795,13 @@ pub(crate) struct Adx {
 impl Adx {
     pub(crate) fn new(period: usize) -> Self {
         let period = period.max(1);
-        Adx { period, seen: 0, dm: Dm::new(period), sum_dx: 0.0, adx: 0.0 }
+        Adx {
+            period,
+            seen: 0,
+            dm: Dm::new(period),
+            sum_dx: 0.0,
+            adx: 0.0,
+        }
     }
     pub(crate) fn lookback(period: usize) -> usize {
         2 * period - 1
@@ -775,7 +870,11 @@ pub(crate) struct AdxrK {
 impl Kernel for AdxrK {
     fn new(p: &Resolved) -> Self {
         let n = p.int("timeperiod");
-        AdxrK { period: n, adx: Adx::new(n), past: Fifo::new(n) }
+        AdxrK {
+            period: n,
+            adx: Adx::new(n),
+            past: Fifo::new(n),
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         let n = p.int("timeperiod");
@@ -783,7 +882,9 @@ impl Kernel for AdxrK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        let Some(adx) = self.adx.next(b) else { return NAN3 };
+        let Some(adx) = self.adx.next(b) else {
+            return NAN3;
+        };
         self.past.push(adx);
         if self.past.len() < self.period {
             return NAN3;
@@ -906,7 +1007,15 @@ pub(crate) struct MfiK {
 impl Kernel for MfiK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
-        MfiK { period, seen: 0, prev: 0.0, pos: 0.0, neg: 0.0, null_run: 0, flows: Fifo::new(period + 1) }
+        MfiK {
+            period,
+            seen: 0,
+            prev: 0.0,
+            pos: 0.0,
+            neg: 0.0,
+            null_run: 0,
+            flows: Fifo::new(period + 1),
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         p.int("timeperiod")
@@ -929,8 +1038,16 @@ impl Kernel for MfiK {
         let scale = tp.abs() + self.prev.abs();
         self.prev = tp;
         let flow = tp * b.volume;
-        let money = if is_zero_scaled(diff, scale) { 0.0 } else { flow };
-        let (pos, neg) = if diff < 0.0 { (0.0, money) } else { (money, 0.0) };
+        let money = if is_zero_scaled(diff, scale) {
+            0.0
+        } else {
+            flow
+        };
+        let (pos, neg) = if diff < 0.0 {
+            (0.0, money)
+        } else {
+            (money, 0.0)
+        };
         self.flows.push((pos, neg));
         self.pos += pos;
         self.neg += neg;
@@ -951,7 +1068,11 @@ impl Kernel for MfiK {
         } else {
             self.pos
         };
-        o1(Some(if total <= 0.0 { 0.0 } else { 100.0 * (pos / total) }))
+        o1(Some(if total <= 0.0 {
+            0.0
+        } else {
+            100.0 * (pos / total)
+        }))
     }
 }
 
@@ -972,7 +1093,11 @@ pub(crate) struct UltOscK {
 
 impl UltOscK {
     fn sorted(p: &Resolved) -> [usize; 3] {
-        let mut v = [p.int("timeperiod1"), p.int("timeperiod2"), p.int("timeperiod3")];
+        let mut v = [
+            p.int("timeperiod1"),
+            p.int("timeperiod2"),
+            p.int("timeperiod3"),
+        ];
         v.sort_unstable();
         v
     }
@@ -1031,7 +1156,10 @@ impl Kernel for UltOscK {
         }
         // Drop the term that leaves each window (bar t - period + 1).
         for j in 0..3 {
-            let (a, b) = self.terms.back(self.periods[j] - 1).unwrap_or((f64::NAN, f64::NAN));
+            let (a, b) = self
+                .terms
+                .back(self.periods[j] - 1)
+                .unwrap_or((f64::NAN, f64::NAN));
             self.a[j] -= a;
             self.b[j] -= b;
         }
@@ -1057,6 +1185,10 @@ impl Kernel for BopK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         let range = b.high - b.low;
-        o1(Some(if super::is_zero_or_neg(range) { 0.0 } else { (b.close - b.open) / range }))
+        o1(Some(if super::is_zero_or_neg(range) {
+            0.0
+        } else {
+            (b.close - b.open) / range
+        }))
     }
 }

@@ -34,15 +34,33 @@ pub(crate) const REAL_MAX: f64 = 3e37;
 
 /// A period parameter `min..=100000`.
 pub(crate) const fn period(name: &'static str, default: f64, min: f64) -> ParamSpec {
-    ParamSpec { name, kind: ParamKind::Integer, default, min, max: MAX_PERIOD }
+    ParamSpec {
+        name,
+        kind: ParamKind::Integer,
+        default,
+        min,
+        max: MAX_PERIOD,
+    }
 }
 /// A real parameter.
 pub(crate) const fn real(name: &'static str, default: f64, min: f64, max: f64) -> ParamSpec {
-    ParamSpec { name, kind: ParamKind::Real, default, min, max }
+    ParamSpec {
+        name,
+        kind: ParamKind::Real,
+        default,
+        min,
+        max,
+    }
 }
 /// A moving-average type parameter.
 pub(crate) const fn matype(name: &'static str, default: f64) -> ParamSpec {
-    ParamSpec { name, kind: ParamKind::Matype, default, min: 0.0, max: 8.0 }
+    ParamSpec {
+        name,
+        kind: ParamKind::Matype,
+        default,
+        min: 0.0,
+        max: 8.0,
+    }
 }
 
 /// TA-Lib's moving-average types (`matype`). MAMA is listed for completeness but not
@@ -150,7 +168,11 @@ pub(crate) struct Resolved {
 
 impl Resolved {
     /// Validates `params` against `specs` for indicator `indicator`.
-    pub(crate) fn new(indicator: &str, specs: &'static [ParamSpec], params: &Params) -> Result<Self> {
+    pub(crate) fn new(
+        indicator: &str,
+        specs: &'static [ParamSpec],
+        params: &Params,
+    ) -> Result<Self> {
         for (name, _) in params.iter() {
             if !specs.iter().any(|s| s.name == name) {
                 let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
@@ -167,7 +189,8 @@ impl Resolved {
         for (slot, spec) in values.iter_mut().zip(specs) {
             let v = params.get(spec.name).unwrap_or(spec.default);
             if v.is_nan() || v < spec.min || v > spec.max {
-                return Err(Error::param_range(spec.name, v, spec.min, spec.max).with("indicator", indicator));
+                return Err(Error::param_range(spec.name, v, spec.min, spec.max)
+                    .with("indicator", indicator));
             }
             if spec.kind != ParamKind::Real && v.fract() != 0.0 {
                 return Err(Error::invalid_parameter(format!(

@@ -117,7 +117,10 @@ pub(crate) struct StdDevK {
 
 impl Kernel for StdDevK {
     fn new(p: &Resolved) -> Self {
-        StdDevK { var: Var::new(p.int("timeperiod"), 0), nbdev: p.real("nbdev") }
+        StdDevK {
+            var: Var::new(p.int("timeperiod"), 0),
+            nbdev: p.real("nbdev"),
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         p.int("timeperiod") - 1
@@ -145,7 +148,12 @@ impl LinReg {
         let sum_x = n * (n - 1.0) * 0.5;
         let pi = period as u64;
         let sum_x_sq = (pi * (pi - 1) * (2 * pi - 1) / 6) as f64;
-        LinReg { period, sum_x, divisor: sum_x * sum_x - n * sum_x_sq, window: Fifo::new(period) }
+        LinReg {
+            period,
+            sum_x,
+            divisor: sum_x * sum_x - n * sum_x_sq,
+            window: Fifo::new(period),
+        }
     }
 
     /// `(slope m, intercept b)`; as in TA-Lib, x runs

@@ -29,7 +29,14 @@ impl Stream {
         let entry = catalogue::find(name)?;
         let resolved = Resolved::new(entry.name, entry.params, params)?;
         let kernel = (entry.make)(&resolved);
-        Ok(Stream { entry, resolved, scratch: kernel.clone(), kernel, last: NAN3, bars: 0 })
+        Ok(Stream {
+            entry,
+            resolved,
+            scratch: kernel.clone(),
+            kernel,
+            last: NAN3,
+            bars: 0,
+        })
     }
 
     pub fn name(&self) -> &'static str {

@@ -23,7 +23,12 @@ impl Kernel for BbandsK {
         let n = p.int("timeperiod");
         let kind = p.matype("matype");
         let skip = Ma::lookback(kind, n).saturating_sub(n - 1);
-        BbandsK { ma: Ma::new(kind, n), var: Var::new(n, skip), up: p.real("nbdevup"), down: p.real("nbdevdn") }
+        BbandsK {
+            ma: Ma::new(kind, n),
+            var: Var::new(n, skip),
+            up: p.real("nbdevup"),
+            down: p.real("nbdevdn"),
+        }
     }
     fn lookback(p: &Resolved) -> usize {
         Ma::lookback(p.matype("matype"), p.int("timeperiod"))
@@ -66,7 +71,17 @@ impl Kernel for SarK {
         if accel > max {
             accel = max;
         }
-        SarK { accel, max, seen: 0, long: true, af: accel, ep: 0.0, sar: 0.0, new_high: 0.0, new_low: 0.0 }
+        SarK {
+            accel,
+            max,
+            seen: 0,
+            long: true,
+            af: accel,
+            ep: 0.0,
+            sar: 0.0,
+            new_high: 0.0,
+            new_low: 0.0,
+        }
     }
     fn lookback(_: &Resolved) -> usize {
         1
@@ -211,7 +226,12 @@ pub(crate) struct Atr {
 
 impl Atr {
     fn new(period: usize) -> Self {
-        Atr { period: period.max(1), seen: 0, prev_close: 0.0, atr: 0.0 }
+        Atr {
+            period: period.max(1),
+            seen: 0,
+            prev_close: 0.0,
+            atr: 0.0,
+        }
     }
     #[inline]
     fn next(&mut self, b: &Bar) -> Option<f64> {
@@ -292,7 +312,10 @@ pub(crate) struct TRangeK {
 
 impl Kernel for TRangeK {
     fn new(_: &Resolved) -> Self {
-        TRangeK { started: false, prev_close: 0.0 }
+        TRangeK {
+            started: false,
+            prev_close: 0.0,
+        }
     }
     fn lookback(_: &Resolved) -> usize {
         1

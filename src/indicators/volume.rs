@@ -12,7 +12,11 @@ pub(crate) struct ObvK {
 
 impl Kernel for ObvK {
     fn new(_: &Resolved) -> Self {
-        ObvK { started: false, prev_close: 0.0, obv: 0.0 }
+        ObvK {
+            started: false,
+            prev_close: 0.0,
+            obv: 0.0,
+        }
     }
     fn lookback(_: &Resolved) -> usize {
         0

@@ -30,7 +30,11 @@ pub(crate) struct MonoDeque {
 
 impl MonoDeque {
     pub(crate) fn new(kind: Extreme, window: usize) -> Self {
-        MonoDeque { kind, window: window.max(1), items: VecDeque::with_capacity(reserve(window)) }
+        MonoDeque {
+            kind,
+            window: window.max(1),
+            items: VecDeque::with_capacity(reserve(window)),
+        }
     }
 
     /// Adds bar `idx` with value `v` and drops bars that left the window `(idx-window, idx]`.
@@ -89,41 +93,97 @@ impl NanWindow {
     }
 }
 
-/// A fixed-capacity FIFO of the most recent values (thin wrapper over a preallocated
-/// `VecDeque`: after warm-up every push is matched by a pop, so it never reallocates).
+/// FIFO of the most recent values: a ring buffer that grows (doubling) only while warming
+/// up, so after warm-up every push is matched by a pop and nothing is allocated per bar.
 #[derive(Debug, Clone)]
 pub(crate) struct Fifo<T> {
-    items: VecDeque<T>,
+    buf: Vec<T>,
+    head: usize,
+    len: usize,
 }
 
-impl<T: Copy> Fifo<T> {
+impl<T: Copy + Default> Fifo<T> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Fifo { items: VecDeque::with_capacity(reserve(capacity)) }
+        Fifo { buf: vec![T::default(); reserve(capacity).max(1)], head: 0, len: 0 }
     }
+
+    #[inline(always)]
+    fn slot(&self, k: usize) -> usize {
+        let i = self.head + k;
+        if i >= self.buf.len() {
+            i - self.buf.len()
+        } else {
+            i
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let mut next = Vec::with_capacity(self.buf.len() * 2);
+        for k in 0..self.len {
+            next.push(self.buf[self.slot(k)]);
+        }
+        next.resize(self.buf.len() * 2, T::default());
+        self.buf = next;
+        self.head = 0;
+    }
+
     #[inline]
     pub(crate) fn push(&mut self, v: T) {
-        self.items.push_back(v);
+        if self.len == self.buf.len() {
+            self.grow();
+        }
+        let i = self.slot(self.len);
+        if let Some(slot) = self.buf.get_mut(i) {
+            *slot = v;
+        }
+        self.len += 1;
     }
+
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<T> {
-        self.items.pop_front()
+        if self.len == 0 {
+            return None;
+        }
+        let v = self.buf.get(self.head).copied();
+        self.head = self.slot(1);
+        self.len -= 1;
+        v
     }
+
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.items.len()
+        self.len
     }
+
     /// `k`-th oldest element.
     #[inline]
     pub(crate) fn at(&self, k: usize) -> Option<T> {
-        self.items.get(k).copied()
+        if k < self.len {
+            self.buf.get(self.slot(k)).copied()
+        } else {
+            None
+        }
     }
+
     /// `k` steps back from the newest element (`back(0)` = newest).
     #[inline]
     pub(crate) fn back(&self, k: usize) -> Option<T> {
-        self.items.len().checked_sub(k + 1).and_then(|i| self.items.get(i).copied())
+        if k < self.len {
+            self.at(self.len - 1 - k)
+        } else {
+            None
+        }
     }
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
-        self.items.iter()
+
+    /// Oldest to newest.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        let (a, b) = if self.head + self.len <= self.buf.len() {
+            (&self.buf[self.head..self.head + self.len], &self.buf[..0])
+        } else {
+            (&self.buf[self.head..], &self.buf[..self.head + self.len - self.buf.len()])
+        };
+        a.iter().chain(b.iter())
     }
 }
 
@@ -133,7 +193,9 @@ mod tests {
 
     #[test]
     fn deque_matches_naive_extremes_with_latest_tie() {
-        let xs = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 5.0, 1.0];
+        let xs = [
+            3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 5.0, 1.0,
+        ];
         for w in 1..6 {
             let mut mx = MonoDeque::new(Extreme::Max, w);
             let mut mn = MonoDeque::new(Extreme::Min, w);
@@ -150,6 +212,26 @@ mod tests {
                 assert_eq!(mn.front(), Some((last_min, min)));
             }
         }
+    }
+
+    #[test]
+    fn fifo_wraps_and_grows() {
+        let mut f: Fifo<f64> = Fifo::new(2);
+        for i in 0..10 {
+            f.push(i as f64);
+            if f.len() > 3 {
+                f.pop();
+            }
+        }
+        assert_eq!(f.iter().copied().collect::<Vec<_>>(), vec![7.0, 8.0, 9.0]);
+        assert_eq!((f.at(0), f.back(0), f.back(2), f.at(3)), (Some(7.0), Some(9.0), Some(7.0), None));
+        let mut g: Fifo<f64> = Fifo::new(1);
+        for i in 0..100 {
+            g.push(i as f64);
+        }
+        assert_eq!(g.len(), 100);
+        assert_eq!(g.at(57), Some(57.0));
+        assert_eq!(g.pop(), Some(0.0));
     }
 
     #[test]

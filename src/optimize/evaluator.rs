@@ -178,7 +178,7 @@ impl<'a> BacktestEvaluator<'a> {
     fn registry_stats(&self, p: &Params) -> Result<Stats> {
         let given: Map<String, Value> = p.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
         let params = strategies::resolve_params(self.spec, &Value::Object(given))?;
-        let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics);
+        let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics)?;
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let ws = &mut guard.0;

@@ -514,6 +514,7 @@ struct Core<R: Runner> {
     run_time: Histogram,
     names: Vec<NameStats>,
     name_index: HashMap<Rc<str>, u32>,
+    last_name: Option<(Rc<str>, u32)>,
     fails: ClassCounts,
     recent_failures: std::collections::VecDeque<FailureInfo>,
     reporter: Reporter<R::Value>,
@@ -548,6 +549,7 @@ impl<R: Runner> Core<R> {
             run_time: Histogram::new(),
             names: Vec::new(),
             name_index: HashMap::new(),
+            last_name: None,
             fails: ClassCounts::default(),
             recent_failures: Default::default(),
             waiters: IdMap::default(),
@@ -556,7 +558,14 @@ impl<R: Runner> Core<R> {
     }
 
     fn intern(&mut self, name: &str) -> u32 {
+        // Bursts of one task name are the common case: skip the hash lookup for them.
+        if let Some((last, i)) = &self.last_name {
+            if &**last == name {
+                return *i;
+            }
+        }
         if let Some(&i) = self.name_index.get(name) {
+            self.last_name = self.names.get(i as usize).map(|n| (n.name.clone(), i));
             return i;
         }
         let rc: Rc<str> = Rc::from(name);
@@ -570,7 +579,8 @@ impl<R: Runner> Core<R> {
             queue_wait: Histogram::new(),
             run_time: Histogram::new(),
         });
-        self.name_index.insert(rc, i);
+        self.name_index.insert(rc.clone(), i);
+        self.last_name = Some((rc, i));
         i
     }
 

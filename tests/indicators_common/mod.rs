@@ -28,7 +28,13 @@ impl Data {
         }
     }
     pub fn bar(&self, i: usize) -> Bar {
-        Bar { open: self.open[i], high: self.high[i], low: self.low[i], close: self.close[i], volume: self.volume[i] }
+        Bar {
+            open: self.open[i],
+            high: self.high[i],
+            low: self.low[i],
+            close: self.close[i],
+            volume: self.volume[i],
+        }
     }
     pub fn len(&self) -> usize {
         self.close.len()
@@ -37,8 +43,15 @@ impl Data {
 
 pub fn load_data(sym: &str) -> Data {
     let path = shared().join(format!("data/{sym}.csv"));
-    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut d = Data { open: vec![], high: vec![], low: vec![], close: vec![], volume: vec![] };
+    let mut rdr =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut d = Data {
+        open: vec![],
+        high: vec![],
+        low: vec![],
+        close: vec![],
+        volume: vec![],
+    };
     for rec in rdr.records() {
         let rec = rec.expect("csv record");
         let f = |i: usize| rec[i].trim().parse::<f64>().expect("number");
@@ -55,14 +68,24 @@ pub fn load_data(sym: &str) -> Data {
 /// Reference columns `ID.output` from `reference/indicators/<SYM>.csv`; empty = NaN.
 pub fn load_reference(sym: &str) -> Vec<(String, Vec<f64>)> {
     let path = shared().join(format!("reference/indicators/{sym}.csv"));
-    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers: Vec<String> = rdr.headers().expect("headers").iter().map(|s| s.to_string()).collect();
+    let mut rdr =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers: Vec<String> = rdr
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); headers.len()];
     for rec in rdr.records() {
         let rec = rec.expect("csv record");
         for (j, cell) in rec.iter().enumerate() {
             let cell = cell.trim();
-            cols[j].push(if cell.is_empty() { f64::NAN } else { cell.parse().expect("number") });
+            cols[j].push(if cell.is_empty() {
+                f64::NAN
+            } else {
+                cell.parse().expect("number")
+            });
         }
     }
     headers.into_iter().zip(cols).collect()
@@ -84,8 +107,18 @@ pub fn load_spec() -> Vec<(String, String, Params, Vec<String>)> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_f64().expect("param number")))
                 .collect();
-            let outputs = e["outputs"].as_array().expect("outputs").iter().map(|o| o.as_str().unwrap().to_string()).collect();
-            (e["id"].as_str().unwrap().to_string(), e["function"].as_str().unwrap().to_string(), params, outputs)
+            let outputs = e["outputs"]
+                .as_array()
+                .expect("outputs")
+                .iter()
+                .map(|o| o.as_str().unwrap().to_string())
+                .collect();
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["function"].as_str().unwrap().to_string(),
+                params,
+                outputs,
+            )
         })
         .collect()
 }
@@ -97,10 +130,15 @@ pub fn compare(label: &str, got: &[f64], want: &[f64]) -> Result<(), String> {
     if got.len() != want.len() {
         return Err(format!("{label}: length {} vs {}", got.len(), want.len()));
     }
-    let scale = want.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+    let scale = want
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         if w.is_nan() != g.is_nan() {
-            return Err(format!("{label}: bar {i}: got {g}, want {w} (NaN position differs)"));
+            return Err(format!(
+                "{label}: bar {i}: got {g}, want {w} (NaN position differs)"
+            ));
         }
         if w.is_nan() {
             continue;
@@ -109,7 +147,10 @@ pub fn compare(label: &str, got: &[f64], want: &[f64]) -> Result<(), String> {
         // magnitude (ten times stricter than the 1e-9 x column max).
         let tol = 1e-9 * w.abs() + 1e-10 * scale;
         if (g - w).abs() > tol && g != w {
-            return Err(format!("{label}: bar {i}: got {g:.17e}, want {w:.17e} (diff {:.3e}, tol {tol:.3e})", (g - w).abs()));
+            return Err(format!(
+                "{label}: bar {i}: got {g:.17e}, want {w:.17e} (diff {:.3e}, tol {tol:.3e})",
+                (g - w).abs()
+            ));
         }
     }
     Ok(())
