@@ -154,3 +154,18 @@ fn registry_smacross_reproduces_both_goldens() {
     assert!(close_rel(res.stats.return_pct, want, 1e-9), "{} vs {want}", res.stats.return_pct);
     assert_eq!(res.stats.trades as u64, best["trades"].as_u64().expect("trades"));
 }
+
+/// `risk_free_rate` (backtesting.py `compute_stats(..., risk_free_rate=0.02)` on the GOOG run).
+#[test]
+fn risk_free_rate_matches_backtesting_py() {
+    let data = load_ohlcv("GOOG");
+    let fast = ma::pandas_rolling_mean(&data.close, 10);
+    let slow = ma::pandas_rolling_mean(&data.close, 20);
+    let cfg = BacktestConfig { commission: 0.002, finalize_trades: true, risk_free_rate: 0.02, ..BacktestConfig::default() };
+    let ctx = BacktestContext::new(&data).expect("context");
+    let s = run_with(&ctx, &mut Crossover::new(&fast, &slow), &cfg).expect("backtest").stats;
+    for (key, want) in [("Sharpe Ratio", 0.5433298280303062), ("Sortino Ratio", 1.034122979343239), ("Alpha [%]", 441.81015240336296)] {
+        let got = s.get(key).expect("key");
+        assert!(close_rel(got, want, 1e-9), "{key}: {got} vs {want}");
+    }
+}

@@ -70,6 +70,19 @@ fn specific_config_overrides_common_and_results_aggregate() {
 }
 
 #[test]
+fn seed_request_with_sma_cross_and_rsi() {
+    let req = request(json!({"strategies": ["SmaCross", "RSI"], "common_config": {"maximize": "Sharpe Ratio", "commission": 0.002},
+        "strategy_specific_configs": {"SmaCross": {"space": {"n1": [5, 10], "n2": [20, 40]}, "constraint": "n1 < n2"},
+                                      "RSI": {"space": {"timeperiod": [10, 14], "lower": [30], "upper": [70]}}},
+        "parallel_jobs": 2}));
+    let rep = run_real(&req).expect("batch runs");
+    let counts: Vec<usize> = rep.jobs.iter().map(|j| j.report.as_ref().map_or(0, |r| r.results.len())).collect();
+    assert_eq!(counts, vec![4, 2]);
+    assert_eq!(rep.summary.succeeded, 6);
+    assert_eq!(rep.per_strategy[1].strategy, "RSI");
+}
+
+#[test]
 fn validation_errors_carry_the_path() {
     let bad_space = request(json!({"strategies": ["SmaCross", "RSI"], "common_config": common_cfg(),
         "strategy_specific_configs": {"SmaCross": {"space": {"n1": {"start": 5, "stop": 1}}}}}));

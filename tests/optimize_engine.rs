@@ -242,7 +242,7 @@ fn exports_csv_json_and_text() {
     assert_eq!(j["rows"].as_array().map(|r| r.len()), Some(4));
     assert_eq!(j["rows"][3]["params"], json!({"n1": 10, "n2": 35}));
     assert_eq!(j["summary"]["best"]["value"], json!(1.0));
-    let text = executive_summary(&[report.summary.clone()], None);
+    let text = executive_summary(std::slice::from_ref(&report.summary), None);
     assert!(text.contains("Best: n1=10, n2=35"), "{text}");
     let rj = serde_json::to_value(&report).expect("report json");
     assert_eq!(rj["best"]["params"], json!({"n1": 10, "n2": 35}));

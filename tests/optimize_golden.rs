@@ -128,6 +128,7 @@ fn evaluator_validates_strategy_parameters_and_config() {
     let e = mk(json!({"strategy": "Nope", "space": {"n1": [5]}})).expect_err("strategy");
     assert_eq!(e.code.as_str(), "INVALID_STRATEGY");
     assert!(e.message.contains("SmaCross"));
+    assert_eq!(e.detail("path").and_then(Value::as_str), Some("strategy_specific_configs.SmaCross.strategy"));
     let e = mk(json!({"strategy": "SmaCross", "space": {"n3": [5]}})).expect_err("param");
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
     assert_eq!(e.detail("path").and_then(Value::as_str), Some("strategy_specific_configs.SmaCross.space.n3"));
@@ -150,4 +151,38 @@ fn invalid_periods_fail_per_combination_and_are_reported() {
     assert_eq!(out.rows.iter().filter(|r| r.error.is_none()).count(), 1);
     assert_eq!(out.errors.total(), 5);
     assert_eq!(out.best().and_then(|b| b.params.get_f64("n1")), Some(5.0));
+}
+
+/// Registry strategies other than SmaCross: every combination equals a direct backtest of the
+/// registry's signal table.
+#[test]
+fn rsi_grid_matches_direct_backtests() {
+    use stratlab::backtest::{run as backtest_run, BacktestConfig, Semantics};
+    use stratlab::signals::strategies::generate;
+    let data = load_ohlcv("GOOG");
+    let plan = config(json!({"strategy": "RSI", "space": {"timeperiod": [10, 14, 20], "lower": [25, 30], "upper": [70, 75]},
+        "maximize": "Sharpe Ratio", "commission": 0.001}))
+    .plan("", None)
+    .expect("plan");
+    let ev = BacktestEvaluator::new(&data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "").expect("evaluator");
+    assert_eq!(ev.cached_series(), 3, "RSI(10), RSI(14), RSI(20) computed once for 12 combinations");
+    let out = run(&ev, plan.candidates.clone(), plan.objective.clone(), Options::default(), &mut Silent).expect("run");
+    assert_eq!(out.rows.len(), 12);
+    let cfg = BacktestConfig { commission: 0.001, ..BacktestConfig::default() };
+    for row in &out.rows {
+        let p = out.params(row);
+        let params = json!({"timeperiod": p.get_f64("timeperiod"), "lower": p.get_f64("lower"), "upper": p.get_f64("upper")});
+        let table = generate("RSI", &data, &params, Semantics::BacktestingPy).expect("signals");
+        let direct = backtest_run(&data, &table.to_series(), &cfg).expect("backtest").stats.sharpe;
+        assert!(close_rel(row.value, direct, 1e-12), "{p}: {} vs {direct}", row.value);
+        assert!(row.metrics[4] > 0.0, "{p}: trades happen, so the comparison means something");
+        assert!(row.error.is_none());
+    }
+    // Registry validation applies per combination (lower must be < upper).
+    let plan = config(json!({"strategy": "RSI", "space": {"lower": [30, 80], "upper": [70]}, "maximize": "Sharpe Ratio"}))
+        .plan("", None)
+        .expect("plan");
+    let ev = BacktestEvaluator::new(&data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "").expect("evaluator");
+    let out = run(&ev, plan.candidates.clone(), plan.objective.clone(), Options::default(), &mut Silent).expect("run");
+    assert_eq!(out.errors.total(), 1);
 }

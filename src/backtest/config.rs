@@ -59,6 +59,9 @@ pub struct BacktestConfig {
     pub exclusive_orders: bool,
     /// Close trades still open after the last bar (at that bar's open) so they count in stats.
     pub finalize_trades: bool,
+    /// Annual risk-free rate for Sharpe, Sortino and Alpha (backtesting.py's
+    /// `compute_stats(risk_free_rate=...)`; `Backtest.run` uses 0).
+    pub risk_free_rate: f64,
 }
 
 impl Default for BacktestConfig {
@@ -73,6 +76,7 @@ impl Default for BacktestConfig {
             hedging: false,
             exclusive_orders: false,
             finalize_trades: false,
+            risk_free_rate: 0.0,
         }
     }
 }
@@ -154,13 +158,7 @@ impl BacktestConfig {
                 "hedging" => cfg.hedging = boolean(raw_key, v)?,
                 "exclusive_orders" => cfg.exclusive_orders = boolean(raw_key, v)?,
                 "finalize_trades" => cfg.finalize_trades = boolean(raw_key, v)?,
-                "risk_free_rate" => {
-                    // backtesting.py's Backtest.run always passes 0; accept only that.
-                    let r = number(raw_key, v)?;
-                    if r != 0.0 {
-                        return Err(Error::param_range(raw_key, r, 0.0, 0.0));
-                    }
-                }
+                "risk_free_rate" => cfg.risk_free_rate = number(raw_key, v)?,
                 _ => {
                     return Err(Error::invalid_parameter(format!(
                         "unknown backtest config key '{raw_key}'; known keys: {}",
@@ -190,6 +188,9 @@ impl BacktestConfig {
         }
         if !(self.spread >= 0.0 && self.spread < 1.0) {
             return Err(range("spread", self.spread, "[0, 1)"));
+        }
+        if !(self.risk_free_rate > -1.0 && self.risk_free_rate < 1.0) {
+            return Err(range("risk_free_rate", self.risk_free_rate, "(-1, 1)"));
         }
         if !(self.margin > 0.0 && self.margin <= 1.0) {
             return Err(range("margin", self.margin, "(0, 1]"));

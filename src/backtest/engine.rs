@@ -100,9 +100,11 @@ impl Broker<'_> {
         // With no trade open, margin available is the equity, i.e. the cash.
         let margin_available = self.equity(self.data.close[i]).max(0.0);
         let units = py_floor_div(margin_available * self.leverage * DEFAULT_SIZE, adjusted_plus_commission);
-        // `int()` truncation, then the order is cancelled when not even one unit is affordable.
+        // `int()` truncation, then the order is cancelled when not even one unit is
+        // affordable (NaN sizes, from degenerate prices, are cancelled too).
         let units = units.trunc();
-        if !(units >= 1.0) || units * adjusted_plus_commission > margin_available * self.leverage {
+        let affordable = units >= 1.0 && units * adjusted_plus_commission <= margin_available * self.leverage;
+        if !affordable {
             return;
         }
         let size = units * dir;

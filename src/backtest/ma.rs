@@ -67,9 +67,8 @@ pub fn pandas_rolling_mean_into(values: &[f64], n: usize, out: &mut [f64]) {
             let mut mean = sum / nobs as f64;
             if same_run >= nobs {
                 mean = prev_value;
-            } else if neg_ct == 0 && mean < 0.0 {
-                mean = 0.0;
-            } else if neg_ct == nobs && mean > 0.0 {
+            } else if (neg_ct == 0 && mean < 0.0) || (neg_ct == nobs && mean > 0.0) {
+                // A sign no input has is summation residue.
                 mean = 0.0;
             }
             out[i] = mean;

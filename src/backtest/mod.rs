@@ -130,6 +130,24 @@ impl<'a> BacktestContext<'a> {
         if data.is_empty() {
             return Err(Error::invalid_input("no bars: the series is empty").with("rows", 0));
         }
+        // `Ohlcv`'s fields are public, so a hand-built one may have ragged columns.
+        let n = data.len();
+        for (name, len) in [
+            ("open", data.open.len()),
+            ("high", data.high.len()),
+            ("low", data.low.len()),
+            ("close", data.close.len()),
+            ("volume", data.volume.len()),
+        ] {
+            if len != n {
+                return Err(Error::invalid_input(format!(
+                    "column '{name}' has {len} values but 'time' has {n}; build data with Ohlcv::new"
+                ))
+                .with("column", name)
+                .with("length", len)
+                .with("expected", n));
+            }
+        }
         Ok(BacktestContext { data, stats: StatsContext::new(data) })
     }
 }
@@ -188,7 +206,7 @@ pub fn evaluate<S: SignalSource + ?Sized>(
             0
         }
     };
-    Ok(stats::compute(&ctx.stats, &ws.equity, &ws.trades, first_trading_bar))
+    Ok(stats::compute(&ctx.stats, &ws.equity, &ws.trades, first_trading_bar, config.risk_free_rate))
 }
 
 /// Stats, trades and curves for any signal source.

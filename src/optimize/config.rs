@@ -43,6 +43,9 @@ pub struct OptimizeConfig {
     pub timeout_ms: Option<f64>,
     #[serde(default, rename = "progressIntervalMs", alias = "progress_interval_ms")]
     pub progress_interval_ms: Option<f64>,
+    /// Extra exports in the result: any of `csv`, `json`.
+    #[serde(default)]
+    pub export: Option<Vec<String>>,
     /// Everything else: the backtest configuration (cash, commission, semantics, ...).
     #[serde(flatten)]
     pub backtest: Map<String, Value>,
@@ -57,6 +60,8 @@ pub struct Plan {
     pub top_k: usize,
     pub timeout_ms: Option<f64>,
     pub progress_interval_ms: f64,
+    pub export_csv: bool,
+    pub export_json: bool,
     pub backtest: Map<String, Value>,
 }
 
@@ -89,7 +94,7 @@ impl OptimizeConfig {
         macro_rules! inherit {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f.clone(); } )* };
         }
-        inherit!(strategy, space, method, constraint, max_tries, seed, top_k, max_combinations, timeout_ms, progress_interval_ms);
+        inherit!(strategy, space, method, constraint, max_tries, seed, top_k, max_combinations, timeout_ms, progress_interval_ms, export);
         if self.maximize.is_none() && self.minimize.is_none() {
             self.maximize = base.maximize.clone();
             self.minimize = base.minimize.clone();
@@ -174,6 +179,13 @@ impl OptimizeConfig {
                     .with("path", path_of(prefix, "timeoutMs")));
             }
         }
+        let exports = self.export.clone().unwrap_or_default();
+        for (i, x) in exports.iter().enumerate() {
+            if x != "csv" && x != "json" {
+                let p = path_of(prefix, &format!("export[{i}]"));
+                return Err(Error::invalid_parameter(format!("{p}: unknown export '{x}'; use 'csv' or 'json'")).with("path", p));
+            }
+        }
         let candidates = Candidates::build(space, &method, constraint.as_ref(), limit, prefix)?;
         Ok(Plan {
             strategy,
@@ -182,6 +194,8 @@ impl OptimizeConfig {
             top_k: self.top_k.unwrap_or(10).max(1),
             timeout_ms: self.timeout_ms,
             progress_interval_ms: self.progress_interval_ms.filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(100.0),
+            export_csv: exports.iter().any(|x| x == "csv"),
+            export_json: exports.iter().any(|x| x == "json"),
             backtest: self.backtest.clone(),
         })
     }

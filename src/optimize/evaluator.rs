@@ -1,8 +1,9 @@
-//! The backtester behind the `Evaluate` boundary, with the per-dataset work done once: every
-//! distinct indicator series (SMA(n) per distinct n) is computed before the run and shared
-//! read-only by all combinations and threads; per-thread buffers make each backtest
-//! allocation-free. Under vectorbt semantics with a return objective, a one-pass kernel
-//! replaces the full engine and the top-K are re-run for full stats.
+//! The backtester behind the `Evaluate` boundary. Strategies come from the registry
+//! (`signals::strategies`). For SmaCross the per-dataset work is done once: every distinct
+//! SMA(n) is computed before the run and shared read-only by all combinations and threads,
+//! per-thread buffers make each backtest allocation-free, and under vectorbt semantics with a
+//! return objective a one-pass kernel replaces the full engine (the top-K are re-run for full
+//! stats). Other strategies generate their signal table per combination.
 
 use super::batch::BatchPlan;
 use super::engine::{Evaluate, Evaluation, Objective, Stat};
@@ -10,16 +11,15 @@ use super::params::Params;
 use super::search::{join, Candidates};
 use crate::backtest::{self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace};
 use crate::backtest::vectorbt::{cross_total_return, VbtCross};
+use crate::backtest::SliceSignals;
 use crate::series::Ohlcv;
+use crate::signals::strategies::{self, StrategySpec};
 use crate::{Error, Result};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Strategies the optimizer can run, with their parameters and defaults.
-pub const STRATEGIES: [(&str, &[(&str, f64)]); 2] =
-    [("SmaCross", &[("n1", 10.0), ("n2", 20.0)]), ("MovingAverageCrossover", &[("n1", 10.0), ("n2", 20.0)])];
 
 /// Cached indicator series are bounded by this many bytes; periods beyond it are computed
 /// per evaluation into per-thread buffers (slower, memory-flat).
@@ -37,20 +37,23 @@ thread_local! {
 pub struct BacktestEvaluator<'a> {
     ctx: BacktestContext<'a>,
     config: BacktestConfig,
+    spec: &'static StrategySpec,
     /// SMA(n) by n, computed once.
     sma: HashMap<usize, Vec<f64>>,
+    /// RSI(timeperiod) by period, computed once (RSI grids mostly vary `lower`/`upper`).
+    rsi: HashMap<usize, Vec<f64>>,
     lean: bool,
 }
 
-/// Which registry entry `name` is, or INVALID_STRATEGY listing the known ones.
-pub fn strategy_params(name: &str, path: &str) -> Result<&'static [(&'static str, f64)]> {
-    STRATEGIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, p)| *p).ok_or_else(|| {
-        let known: Vec<&str> = STRATEGIES.iter().map(|(n, _)| *n).collect();
-        Error::invalid_strategy(format!("{path}: unknown strategy '{name}'; the optimizer supports: {}", known.join(", ")))
-            .with("path", path)
-            .with("strategy", name)
-            .with("known", known)
+/// The registry entry for `name` (or an alias), or INVALID_STRATEGY with `path`.
+pub fn strategy_spec(name: &str, path: &str) -> Result<&'static StrategySpec> {
+    strategies::find(name).map_err(|e| {
+        Error { message: format!("{path}: {}", e.message), ..e }.with("path", path)
     })
+}
+
+fn is_sma_cross(spec: &StrategySpec) -> bool {
+    spec.name == "SmaCross"
 }
 
 impl<'a> BacktestEvaluator<'a> {
@@ -64,7 +67,8 @@ impl<'a> BacktestEvaluator<'a> {
         objective: &Objective,
         prefix: &str,
     ) -> Result<Self> {
-        let params = strategy_params(strategy, &join(prefix, "strategy"))?;
+        let spec = strategy_spec(strategy, &join(prefix, "strategy"))?;
+        let params: Vec<(&str, f64)> = spec.params.iter().map(|p| (p.name, p.default)).collect();
         for name in candidates.space.names.iter() {
             if !params.iter().any(|(p, _)| p == name) {
                 let known: Vec<&str> = params.iter().map(|(p, _)| *p).collect();
@@ -84,9 +88,10 @@ impl<'a> BacktestEvaluator<'a> {
             e
         })?;
         let ctx = BacktestContext::new(data)?;
-        // Each distinct period once, up to the cache budget.
+        // SmaCross: each distinct period once, up to the cache budget.
         let mut periods: Vec<usize> = Vec::new();
-        for (pname, default) in params {
+        let sma_params: &[(&str, f64)] = if is_sma_cross(spec) { &params } else { &[] };
+        for (pname, default) in sma_params {
             let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == pname) {
                 Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
                 None => vec![*default],
@@ -99,22 +104,47 @@ impl<'a> BacktestEvaluator<'a> {
                 }
             }
         }
-        let per_series = data.len() * std::mem::size_of::<f64>();
-        let mut sma = HashMap::new();
-        for n in periods {
-            if (sma.len() + 1) * per_series > CACHE_BYTES {
-                break;
-            }
+        let per_series = data.len().max(1) * std::mem::size_of::<f64>();
+        periods.truncate(CACHE_BYTES / per_series);
+        let semantics = config.semantics;
+        let compute = |n: &usize| {
             let mut out = vec![0.0; data.len()];
-            moving_average(config.semantics, &data.close, n, &mut out);
-            sma.insert(n, out);
+            moving_average(semantics, &data.close, *n, &mut out);
+            (*n, out)
+        };
+        // The cache is shared work too: spread it over the pool when there is one.
+        #[cfg(feature = "threads")]
+        let sma: HashMap<usize, Vec<f64>> = {
+            use rayon::prelude::*;
+            periods.par_iter().map(compute).collect()
+        };
+        #[cfg(not(feature = "threads"))]
+        let sma: HashMap<usize, Vec<f64>> = periods.iter().map(compute).collect();
+        let mut rsi = HashMap::new();
+        if spec.name == "RSI" {
+            let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == "timeperiod") {
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
+                None => params.iter().filter(|(n, _)| *n == "timeperiod").map(|(_, d)| *d).collect(),
+            };
+            for v in vals {
+                let Ok(n) = period(v, data.len(), "timeperiod") else { continue };
+                if (rsi.len() + 1) * per_series > CACHE_BYTES {
+                    break;
+                }
+                let mut out = vec![f64::NAN; data.len()];
+                // A period the indicator rejects fails per combination, with its message.
+                if crate::indicators::rsi(&data.close, n, &mut out).is_ok() {
+                    rsi.insert(n, out);
+                }
+            }
         }
-        let lean = config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
-        Ok(BacktestEvaluator { ctx, config, sma, lean })
+        let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
+        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean })
     }
 
+    /// Indicator series computed up front and shared by all combinations.
     pub fn cached_series(&self) -> usize {
-        self.sma.len()
+        self.sma.len() + self.rsi.len()
     }
 
     pub fn is_lean(&self) -> bool {
@@ -155,10 +185,31 @@ impl<'a> BacktestEvaluator<'a> {
     }
 
     fn full_stats(&self, p: &Params) -> Result<Stats> {
+        if !is_sma_cross(self.spec) {
+            return self.registry_stats(p);
+        }
         let (n1, n2) = self.periods(p)?;
         self.with_series(n1, n2, |fast, slow, ws| match self.config.semantics {
             Semantics::BacktestingPy => backtest::evaluate(&self.ctx, ws, &mut Crossover::new(fast, slow), &self.config),
             Semantics::Vectorbt => backtest::evaluate(&self.ctx, ws, &mut VbtCross::new(fast, slow), &self.config),
+        })
+    }
+
+    /// Any registry strategy: validated parameters → signal table → backtest.
+    fn registry_stats(&self, p: &Params) -> Result<Stats> {
+        let given: Map<String, Value> = p.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
+        let params = strategies::resolve_params(self.spec, &Value::Object(given))?;
+        if self.spec.name == "RSI" {
+            if let Some(rsi) = self.rsi.get(&(params.get("timeperiod") as usize)) {
+                let mut source = RsiCross { rsi, lower: params.get("lower"), upper: params.get("upper"), warmup: backtest::first_valid(rsi) };
+                return SCRATCH.with(|cell| backtest::evaluate(&self.ctx, &mut cell.borrow_mut().0, &mut source, &self.config));
+            }
+        }
+        let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics)?;
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let ws = &mut guard.0;
+            backtest::evaluate(&self.ctx, ws, &mut SliceSignals { signals: &table.signal, warmup: table.warmup }, &self.config)
         })
     }
 
@@ -206,6 +257,39 @@ impl Evaluate for BacktestEvaluator<'_> {
             }
             ev
         }))
+    }
+}
+
+/// The registry's RSI rule over a cached RSI series: Buy when RSI crosses back above `lower`,
+/// Sell when it crosses back below `upper` (tests pin it to `strategies::generate`).
+struct RsiCross<'a> {
+    rsi: &'a [f64],
+    lower: f64,
+    upper: f64,
+    warmup: usize,
+}
+
+impl backtest::SignalSource for RsiCross<'_> {
+    fn len(&self) -> usize {
+        self.rsi.len()
+    }
+    fn warmup(&self) -> usize {
+        self.warmup
+    }
+    #[inline(always)]
+    fn signal(&mut self, i: usize) -> crate::signals::Signal {
+        use crate::signals::Signal;
+        if i == 0 || i >= self.rsi.len() {
+            return Signal::Hold;
+        }
+        let (prev, cur) = (self.rsi[i - 1], self.rsi[i]);
+        if prev < self.lower && cur > self.lower {
+            Signal::Buy
+        } else if prev > self.upper && cur < self.upper {
+            Signal::Sell
+        } else {
+            Signal::Hold
+        }
     }
 }
 

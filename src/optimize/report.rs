@@ -3,7 +3,9 @@
 
 use super::aggregate::{summarize, Summary};
 use super::engine::{Evaluation, Outcome};
+use super::export::{executive_summary, to_csv, to_json};
 use super::heatmap::{heatmap, Heatmap};
+use crate::Result;
 use super::params::Params;
 use serde::Serialize;
 
@@ -37,6 +39,14 @@ pub struct Report {
     pub summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heatmap: Option<Heatmap>,
+    /// Plain-text executive summary.
+    pub text: String,
+    /// One row per combination as CSV (`export: ['csv']`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+    /// The JSON report as text (`export: ['json']`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json: Option<String>,
 }
 
 impl Report {
@@ -46,6 +56,8 @@ impl Report {
             .iter()
             .map(|e| Best { params: e.params.clone(), value: e.value, stats: e.stats.clone() })
             .collect();
+        let summary = summarize(strategy, out);
+        let text = executive_summary(std::slice::from_ref(&summary), None);
         Report {
             strategy: strategy.to_string(),
             status: out.status.as_str(),
@@ -57,8 +69,22 @@ impl Report {
                 .map(|r| ResultRow { params: out.params(r), value: r.value, error: r.error.map(|c| c.as_str()) })
                 .collect(),
             top,
-            summary: summarize(strategy, out),
             heatmap: heatmap(out),
+            text,
+            csv: None,
+            json: None,
+            summary,
         }
+    }
+
+    /// Adds the requested exports (CSV of every row, JSON report text).
+    pub fn with_exports(mut self, out: &Outcome, csv: bool, json: bool) -> Result<Report> {
+        if csv {
+            self.csv = Some(to_csv(out)?);
+        }
+        if json {
+            self.json = Some(to_json(out, &self.summary).to_string());
+        }
+        Ok(self)
     }
 }

@@ -236,6 +236,11 @@ impl<'w> WalkForwardState<'w> {
         Ok(())
     }
 
+    /// The fold recorded last (to stream it).
+    pub fn last_fold(&self) -> Option<&FoldReport> {
+        self.folds.last()
+    }
+
     pub fn report(self) -> WalkForwardReport {
         let wf = self.wf;
         let folds = self.folds;

@@ -11,6 +11,9 @@ pub mod clock;
 pub mod metrics;
 pub mod reporter;
 pub mod dispatcher;
+pub mod scheduler;
+pub mod monitor;
+pub mod container;
 
 pub use clock::{AbortReason, AbortSignal, Clock, Env, TimerId, VirtualEnv};
 pub use dispatcher::{
@@ -18,6 +21,9 @@ pub use dispatcher::{
     SubmitOptions, TaskError, TaskId,
 };
 pub use metrics::{Histogram, LatencySummary};
+pub use monitor::PerformanceMonitor;
+pub use scheduler::{MissedRunPolicy, Schedule, Scheduler};
+pub use container::{Component, ComponentKind, ServiceContainer};
 
 use std::hash::{BuildHasherDefault, Hasher};
 

@@ -9,9 +9,8 @@
 //! does (pandas rolling mean for backtesting.py, vectorbt's MA for vectorbt) and uses that
 //! library's crossover rule, so results match those libraries exactly.
 
-mod ta;
-
 use crate::backtest::{self, first_valid, ma, BacktestConfig, BacktestResult, Semantics, SignalSeries};
+use crate::indicators::{self, MaType};
 use crate::series::Ohlcv;
 use crate::signals::Signal;
 use crate::{Error, Result};
@@ -123,9 +122,9 @@ pub struct Params {
 }
 
 impl Params {
-    /// A value by parameter name (every schema name is present).
+    /// A value by parameter name; NaN for a name the schema lacks.
     pub fn get(&self, name: &str) -> f64 {
-        self.spec.params.iter().position(|p| p.name == name).map_or(f64::NAN, |i| self.values[i])
+        self.spec.params.iter().position(|p| p.name == name).and_then(|i| self.values.get(i)).copied().unwrap_or(f64::NAN)
     }
 
     fn period(&self, name: &str) -> usize {
@@ -241,13 +240,16 @@ fn table(data: &Ohlcv, warmup: usize, mut rule: impl FnMut(usize) -> Signal) -> 
 pub fn generate(name: &str, data: &Ohlcv, params: &Value, semantics: Semantics) -> Result<SignalTable> {
     let spec = find(name)?;
     let params = resolve_params(spec, params)?;
-    Ok(generate_with(&params, data, semantics))
+    generate_with(&params, data, semantics)
 }
 
-/// Runs a strategy with already-validated parameters.
-pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> SignalTable {
+/// Runs a strategy with already-validated parameters. Indicators come from
+/// `crate::indicators` (TA-Lib definitions); SmaCross's averages from `backtest::ma`.
+pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Result<SignalTable> {
     let close = &data.close;
-    match params.spec.name {
+    let n = close.len();
+    let buffer = || vec![f64::NAN; n];
+    Ok(match params.spec.name {
         "SmaCross" => {
             let fast = ma::sma(semantics, close, params.period("n1"));
             let slow = ma::sma(semantics, close, params.period("n2"));
@@ -269,7 +271,8 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
             }
         }
         "RSI" => {
-            let rsi = ta::rsi(close, params.period("timeperiod"));
+            let mut rsi = buffer();
+            indicators::rsi(close, params.period("timeperiod"), &mut rsi)?;
             let (lower, upper) = (params.get("lower"), params.get("upper"));
             table(data, first_valid(&rsi), |i| {
                 if i > 0 && rsi[i - 1] < lower && rsi[i] > lower {
@@ -282,8 +285,16 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
             })
         }
         "MACD" => {
-            let (line, sig) =
-                ta::macd(close, params.period("fastperiod"), params.period("slowperiod"), params.period("signalperiod"));
+            let (mut line, mut sig, mut hist) = (buffer(), buffer(), buffer());
+            indicators::macd(
+                close,
+                params.period("fastperiod"),
+                params.period("slowperiod"),
+                params.period("signalperiod"),
+                &mut line,
+                &mut sig,
+                &mut hist,
+            )?;
             table(data, first_valid(&line).max(first_valid(&sig)), |i| {
                 if crosses_above(&line, &sig, i) {
                     Signal::Buy
@@ -295,7 +306,9 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
             })
         }
         "Bollinger" => {
-            let (upper, _, lower) = ta::bbands(close, params.period("timeperiod"), params.get("nbdev"));
+            let (mut upper, mut middle, mut lower) = (buffer(), buffer(), buffer());
+            let nbdev = params.get("nbdev");
+            indicators::bbands(close, params.period("timeperiod"), nbdev, nbdev, MaType::Sma, &mut upper, &mut middle, &mut lower)?;
             table(data, first_valid(&upper), |i| {
                 if crosses_above(close, &lower, i) {
                     Signal::Buy
@@ -308,7 +321,16 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
         }
         _ => {
             // Breakout: the only remaining registry entry.
-            let (upper, lower) = ta::donchian_previous(&data.high, &data.low, params.period("n"));
+            // Channel of the n bars before each bar: TA-Lib MAX/MIN shifted by one bar.
+            let period = params.period("n");
+            let (mut hi, mut lo) = (buffer(), buffer());
+            indicators::rolling_max(&data.high, period, &mut hi)?;
+            indicators::rolling_min(&data.low, period, &mut lo)?;
+            let (mut upper, mut lower) = (buffer(), buffer());
+            if n > 1 {
+                upper[1..].copy_from_slice(&hi[..n - 1]);
+                lower[1..].copy_from_slice(&lo[..n - 1]);
+            }
             table(data, first_valid(&upper), |i| {
                 if crosses_above(close, &upper, i) {
                     Signal::Buy
@@ -319,7 +341,7 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Sig
                 }
             })
         }
-    }
+    })
 }
 
 /// Keys of a backtest request that are not [`BacktestConfig`] options.
@@ -401,12 +423,13 @@ pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult>
     };
     let cfg = BacktestConfig::from_json(request, &ignore)?;
     let series = match source {
-        Ok(params) => generate_with(&params, data, cfg.semantics).to_series(),
+        Ok(params) => generate_with(&params, data, cfg.semantics)?.to_series(),
         Err(signals) => {
             let warmup = match map.get("warmup") {
                 None | Some(Value::Null) => 0,
-                Some(v) => match v.as_u64() {
-                    Some(w) if (w as usize) < data.len() => w as usize,
+                // JS numbers arrive as floats: accept any whole value.
+                Some(v) => match v.as_f64() {
+                    Some(w) if w >= 0.0 && w.fract() == 0.0 && w < data.len() as f64 => w as usize,
                     _ => {
                         return Err(Error::invalid_parameter(format!(
                             "'warmup' must be a whole number of bars below {}",
