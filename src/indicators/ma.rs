@@ -567,7 +567,7 @@ close_kernel!(
     EmaK,
     Ma,
     |p| Ma::new(MaType::Ema, p.int("timeperiod")),
-    |p| { Ema::lookback(p.int("timeperiod")) }
+    |p| Ema::lookback(p.int("timeperiod"))
 );
 close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p
     .int("timeperiod")
