@@ -71,6 +71,12 @@ pub(crate) struct Entry {
     pub batch: fn(&Resolved, &Columns, &mut [&mut [f64]]),
 }
 
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 pub(crate) fn entries() -> &'static [Entry] {
     ENTRIES
 }
