@@ -382,7 +382,8 @@ impl Series for Kama {
 }
 
 /// Tillson's T3 with TA-Lib's seeding: each of the six EMAs is seeded with the average of
-/// its first `period` inputs.
+/// its first `period` inputs; updates and the final blend are fused multiply-adds in TA-Lib
+/// 0.8's order.
 #[derive(Debug, Clone)]
 pub(crate) struct T3 {
     period: usize,
@@ -421,7 +422,11 @@ impl T3 {
     #[inline]
     fn output(&self) -> f64 {
         let [c1, c2, c3, c4] = self.c;
-        c1 * self.e[5] + c2 * self.e[4] + c3 * self.e[3] + c4 * self.e[2]
+        // TA-Lib 0.8's fused evaluation order.
+        c4.mul_add(
+            self.e[2],
+            c3.mul_add(self.e[3], c1.mul_add(self.e[5], c2 * self.e[4])),
+        )
     }
 }
 
@@ -446,9 +451,9 @@ impl Series for T3 {
         if self.stage < 6 {
             // Stage s: update e1..e_s and average e_s over `period` values to seed e_{s+1}.
             let s = self.stage;
-            self.e[0] = k * x + omk * self.e[0];
+            self.e[0] = omk.mul_add(self.e[0], k * x);
             for j in 1..s {
-                self.e[j] = k * self.e[j - 1] + omk * self.e[j];
+                self.e[j] = omk.mul_add(self.e[j], k * self.e[j - 1]);
             }
             self.acc += self.e[s - 1];
             self.in_stage += 1;
@@ -463,9 +468,9 @@ impl Series for T3 {
             }
             return None;
         }
-        self.e[0] = k * x + omk * self.e[0];
+        self.e[0] = omk.mul_add(self.e[0], k * x);
         for j in 1..6 {
-            self.e[j] = k * self.e[j - 1] + omk * self.e[j];
+            self.e[j] = omk.mul_add(self.e[j], k * self.e[j - 1]);
         }
         Some(self.output())
     }
