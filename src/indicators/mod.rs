@@ -179,15 +179,7 @@ pub fn compute(name: &str, inputs: &Inputs, params: &Params) -> Result<Outputs> 
     let entry = catalogue::find(name)?;
     let resolved = params::Resolved::new(entry.name, entry.params, params)?;
     let cols = catalogue::Columns::new(entry, inputs)?;
-    let mut data: Vec<Vec<f64>> = entry
-        .outputs
-        .iter()
-        .map(|_| vec![f64::NAN; cols.len()])
-        .collect();
-    {
-        let mut outs: Vec<&mut [f64]> = data.iter_mut().map(|v| v.as_mut_slice()).collect();
-        (entry.batch)(&resolved, &cols, &mut outs);
-    }
+    let data = (entry.collect)(&resolved, &cols, entry.outputs.len());
     Ok(Outputs {
         columns: entry
             .outputs
