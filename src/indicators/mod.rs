@@ -280,7 +280,7 @@ pub(crate) fn is_zero(v: f64) -> bool {
 /// a NaN sum gives 0 (or keeps ADX unchanged) instead of spreading NaN.
 #[inline]
 pub(crate) fn is_zero_or_nan(v: f64) -> bool {
-    !(v.abs() >= EPSILON)
+    v.is_nan() || is_zero(v)
 }
 
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`.
