@@ -223,7 +223,7 @@ impl JsIndicatorStream {
     }
 
     /// The values `update(bar)` would give, without consuming the bar.
-    pub fn peek(&mut self, bar: &JsValue) -> JsResult<JsValue> {
+    pub fn peek(&self, bar: &JsValue) -> JsResult<JsValue> {
         let bar = read_bar(&self.inner, bar)?;
         let values = self.inner.peek(&bar);
         Ok(values_object(self.inner.outputs(), &values))
