@@ -31,7 +31,11 @@ function stableSnippets(dir) {
     rmSync(join(snippets, 'stratlab'), { recursive: true, force: true });
     renameSync(join(snippets, name), join(snippets, 'stratlab'));
     const glue = join(dir, 'stratlab.js');
-    writeFileSync(glue, readFileSync(glue, 'utf8').replaceAll(`./snippets/${name}/`, './snippets/stratlab/'));
+    // Only the ES import specifiers move; the wasm import-object keys keep the original name.
+    const text = readFileSync(glue, 'utf8').split('\n')
+      .map((line) => (line.startsWith('import ') ? line.replace(`./snippets/${name}/`, './snippets/stratlab/') : line))
+      .join('\n');
+    writeFileSync(glue, text);
   }
 }
 
