@@ -45,7 +45,8 @@ fn main() {
     let goog = load(&dir, "GOOG");
     let grid = r#"{"strategy": "SmaCross", "space": {"n1": {"start": 2, "stop": 62, "step": 6}, "n2": {"start": 10, "stop": 310, "step": 10}},
         "constraint": "n1 < n2", "maximize": "Total Return", "semantics": "vectorbt", "fees": 0.001, "init_cash": 100}"#;
-    let seq = bench("SYNTH_100K vectorbt grid, 1 thread", &synth, grid, false, 3);
+    let reps = if std::env::var("BENCH_QUICK").is_ok() { 1 } else { 3 };
+    let seq = bench("SYNTH_100K vectorbt grid, 1 thread", &synth, grid, false, reps);
     #[cfg(feature = "threads")]
     {
         let n = rayon::current_num_threads();

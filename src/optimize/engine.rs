@@ -400,12 +400,22 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
     }
 
     pub fn finish(mut self) -> Outcome {
-        // Lean evaluators recompute full stats for the K best only.
-        for e in &mut self.top {
-            if let Some(Ok(full)) = self.evaluator.full(&e.params) {
+        // Lean evaluators recompute full stats for the K best only (on the pool when there is one).
+        let ev = self.evaluator;
+        let refine = |e: &mut TopEntry| {
+            if let Some(Ok(full)) = ev.full(&e.params) {
                 e.stats = full;
             }
+        };
+        #[cfg(feature = "threads")]
+        if self.threads > 1 {
+            use rayon::prelude::*;
+            self.top.par_iter_mut().for_each(refine);
+        } else {
+            self.top.iter_mut().for_each(refine);
         }
+        #[cfg(not(feature = "threads"))]
+        self.top.iter_mut().for_each(refine);
         let elapsed_ms = (self.opts.clock)() - self.started;
         Outcome {
             candidates: self.cands,

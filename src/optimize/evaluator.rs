@@ -40,6 +40,8 @@ pub struct BacktestEvaluator<'a> {
     spec: &'static StrategySpec,
     /// SMA(n) by n, computed once.
     sma: HashMap<usize, Vec<f64>>,
+    /// RSI(timeperiod) by period, computed once (RSI grids mostly vary `lower`/`upper`).
+    rsi: HashMap<usize, Vec<f64>>,
     lean: bool,
 }
 
@@ -118,12 +120,31 @@ impl<'a> BacktestEvaluator<'a> {
         };
         #[cfg(not(feature = "threads"))]
         let sma: HashMap<usize, Vec<f64>> = periods.iter().map(compute).collect();
+        let mut rsi = HashMap::new();
+        if spec.name == "RSI" {
+            let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == "timeperiod") {
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
+                None => params.iter().filter(|(n, _)| *n == "timeperiod").map(|(_, d)| *d).collect(),
+            };
+            for v in vals {
+                let Ok(n) = period(v, data.len(), "timeperiod") else { continue };
+                if (rsi.len() + 1) * per_series > CACHE_BYTES {
+                    break;
+                }
+                let mut out = vec![f64::NAN; data.len()];
+                // A period the indicator rejects fails per combination, with its message.
+                if crate::indicators::rsi(&data.close, n, &mut out).is_ok() {
+                    rsi.insert(n, out);
+                }
+            }
+        }
         let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
-        Ok(BacktestEvaluator { ctx, config, spec, sma, lean })
+        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean })
     }
 
+    /// Indicator series computed up front and shared by all combinations.
     pub fn cached_series(&self) -> usize {
-        self.sma.len()
+        self.sma.len() + self.rsi.len()
     }
 
     pub fn is_lean(&self) -> bool {
@@ -178,6 +199,12 @@ impl<'a> BacktestEvaluator<'a> {
     fn registry_stats(&self, p: &Params) -> Result<Stats> {
         let given: Map<String, Value> = p.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
         let params = strategies::resolve_params(self.spec, &Value::Object(given))?;
+        if self.spec.name == "RSI" {
+            if let Some(rsi) = self.rsi.get(&(params.get("timeperiod") as usize)) {
+                let mut source = RsiCross { rsi, lower: params.get("lower"), upper: params.get("upper"), warmup: backtest::first_valid(rsi) };
+                return SCRATCH.with(|cell| backtest::evaluate(&self.ctx, &mut cell.borrow_mut().0, &mut source, &self.config));
+            }
+        }
         let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics)?;
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -230,6 +257,39 @@ impl Evaluate for BacktestEvaluator<'_> {
             }
             ev
         }))
+    }
+}
+
+/// The registry's RSI rule over a cached RSI series: Buy when RSI crosses back above `lower`,
+/// Sell when it crosses back below `upper` (tests pin it to `strategies::generate`).
+struct RsiCross<'a> {
+    rsi: &'a [f64],
+    lower: f64,
+    upper: f64,
+    warmup: usize,
+}
+
+impl backtest::SignalSource for RsiCross<'_> {
+    fn len(&self) -> usize {
+        self.rsi.len()
+    }
+    fn warmup(&self) -> usize {
+        self.warmup
+    }
+    #[inline(always)]
+    fn signal(&mut self, i: usize) -> crate::signals::Signal {
+        use crate::signals::Signal;
+        if i == 0 || i >= self.rsi.len() {
+            return Signal::Hold;
+        }
+        let (prev, cur) = (self.rsi[i - 1], self.rsi[i]);
+        if prev < self.lower && cur > self.lower {
+            Signal::Buy
+        } else if prev > self.upper && cur < self.upper {
+            Signal::Sell
+        } else {
+            Signal::Hold
+        }
     }
 }
 
