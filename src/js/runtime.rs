@@ -270,6 +270,20 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
     }
 }
 
+/// Reads a string argument. Exported functions take `JsValue` instead of `&str` because the
+/// generated glue does not type-check strings in release builds: a number there traps the module.
+fn js_string(v: &JsValue, what: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string, got {}", error_message(v))))
+}
+
+fn js_opt_string(v: &JsValue, what: &str) -> JsResult<Option<String>> {
+    if is_absent(v) {
+        Ok(None)
+    } else {
+        js_string(v, what).map(Some)
+    }
+}
+
 /// wasm-bindgen does not type-check `Function` parameters; a non-function would only fail later.
 fn require_function(f: &js_sys::Function, what: &str) -> JsResult<()> {
     if f.is_function() {
@@ -375,10 +389,11 @@ impl JsDispatcher {
     /// Queues `fn(signal)`; returns the task id. Options: `{priority, timeoutMs, maxRetries}`.
     pub fn submit(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_optional_param_type = "SubmitOptions")] options: JsValue,
     ) -> JsResult<f64> {
+        let name = js_string(&name, "submit: the task name")?;
         require_function(&f, "submit")?;
         let opts = if is_absent(&options) {
             SubmitOptions::default()
@@ -390,7 +405,7 @@ impl JsDispatcher {
                 max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
             }
         };
-        Ok(self.d.submit(name, f, &opts)? as f64)
+        Ok(self.d.submit(&name, f, &opts)? as f64)
     }
 
     /// A promise of the task's value; rejects with the task's typed error. With
@@ -556,11 +571,12 @@ impl JsScheduler {
     #[wasm_bindgen(js_name = addJob)]
     pub fn add_job(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_param_type = "JobSchedule")] schedule: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: JsValue,
     ) -> JsResult<f64> {
+        let name = js_string(&name, "addJob: the job name")?;
         require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
         check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
@@ -577,7 +593,7 @@ impl JsScheduler {
                 opts.missed = MissedRunPolicy::parse(&m)?;
             }
         }
-        Ok(self.s.add_job(name, f, schedule, opts)? as f64)
+        Ok(self.s.add_job(&name, f, schedule, opts)? as f64)
     }
 
     #[wasm_bindgen(js_name = removeJob)]
@@ -650,7 +666,13 @@ impl JsMonitor {
 
     /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
     /// rethrown); a promise is returned chained, recording when it settles.
-    pub fn track(&self, name: &str, #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function) -> JsResult<JsValue> {
+    pub fn track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function,
+    ) -> JsResult<JsValue> {
+        let name = js_string(&name, "track: the operation name")?;
+        let name = name.as_str();
         require_function(&f, "track")?;
         let r = call_maybe_async(&f);
         if get(&r, "sync").as_bool().unwrap_or(true) {
@@ -670,8 +692,17 @@ impl JsMonitor {
     }
 
     /// Records an operation measured elsewhere.
-    pub fn record(&self, name: &str, duration_ms: f64, success: Option<bool>, error: Option<String>) {
-        self.m.record(name, duration_ms, success.unwrap_or(true), error);
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        duration_ms: f64,
+        success: Option<bool>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] error: JsValue,
+    ) -> JsResult<()> {
+        let name = js_string(&name, "record: the operation name")?;
+        let error = if is_absent(&error) { None } else { Some(error_message(&error)) };
+        self.m.record(&name, duration_ms, success.unwrap_or(true), error);
+        Ok(())
     }
 
     /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
@@ -684,7 +715,8 @@ impl JsMonitor {
     /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
     /// every operation, or over `name`.
     #[wasm_bindgen(unchecked_return_type = "OpSummary")]
-    pub fn summary(&self, name: Option<String>) -> JsResult<JsValue> {
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] name: JsValue) -> JsResult<JsValue> {
+        let name = js_opt_string(&name, "summary: the operation name")?;
         to_js(&self.m.summary(name.as_deref()))
     }
 
@@ -788,10 +820,12 @@ impl JsContainer {
     /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
     pub fn register(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")] options: JsValue,
     ) -> JsResult<()> {
+        let name = js_string(&name, "register: the component name")?;
+        let name = name.as_str();
         if !component.is_object() && !component.is_function() {
             return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
         }
@@ -806,8 +840,9 @@ impl JsContainer {
     }
 
     /// The registered component object, or undefined.
-    pub fn get(&self, name: &str) -> JsValue {
-        self.c.get(name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> JsValue {
+        let Some(name) = name.as_string() else { return JsValue::UNDEFINED };
+        self.c.get(&name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,

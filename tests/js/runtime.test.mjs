@@ -335,3 +335,23 @@ test('Scheduler: a blocked loop makes runs late; skip drops them, catch_up_once 
   assert.equal(b.runs, a.runs + 1);
   assert.ok(a.timerLag.max >= 100, `lag ${a.timerLag.max}`);
 });
+
+test('wrong argument types throw typed errors instead of trapping the module', async () => {
+  const d = new Dispatcher({});
+  const bad = [
+    () => d.submit(5, async () => 1),
+    () => d.submit({}, async () => 1),
+    () => d.submit('x', 'not a function'),
+    () => d.result(-1),
+    () => new Scheduler(d, {}).addJob(7, async () => {}, { everyMs: 10 }),
+    () => new PerformanceMonitor({}).track(null, () => 1),
+    () => new PerformanceMonitor({}).record(1, 2),
+    () => new PerformanceMonitor({}).summary(3),
+    () => new ServiceContainer().register(1, {}),
+  ];
+  for (const f of bad) assert.throws(f, (e) => e.code === 'INVALID_INPUT', String(f));
+  assert.throws(() => new Scheduler({}, {}));
+  assert.throws(() => new PerformanceMonitor({}).prometheusWith({}));
+  // The module still works afterwards.
+  assert.equal(await d.result(d.submit('ok', async () => 'fine')), 'fine');
+});
