@@ -964,16 +964,14 @@ impl<R: Runner> Core<R> {
             let attempt = task.attempt;
             self.retrying += 1;
             self.retries += 1;
+            // Even a zero delay goes through the timer, so a job that throws synchronously with
+            // many retries yields to the event loop between attempts instead of spinning in pump.
             let delay = self.backoff_delay(attempt);
-            if delay > 0.0 {
-                self.backoff += 1;
-                self.deadlines.push(Reverse(Deadline {
-                    at: OrdF64(now + delay),
-                    kind: DeadlineKind::Retry { id, attempt },
-                }));
-            } else {
-                self.enqueue(id, now);
-            }
+            self.backoff += 1;
+            self.deadlines.push(Reverse(Deadline {
+                at: OrdF64(now + delay),
+                kind: DeadlineKind::Retry { id, attempt },
+            }));
             return;
         }
         let Some(task) = self.take_out(id) else { return };
