@@ -7,7 +7,7 @@
 use super::convert::to_js;
 use super::errors::{invalid_input, to_js_error, JsResult};
 use crate::runtime::clock::{AbortReason, Clock, Env, TimerId};
-use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError};
+use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError, TaskId, WaitState};
 use crate::runtime::container::{Component, ComponentKind, ServiceContainer};
 use crate::runtime::scheduler::{JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS};
 use crate::runtime::{monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor, SubmitOptions};
@@ -47,6 +47,21 @@ export function track_async(p, t0, record, name) {
   return p.then((v) => { record(name, clock.now() - t0, true, undefined); return v; },
                 (e) => { record(name, clock.now() - t0, false, e); throw e; });
 }
+// Per-dispatcher waiters of result(): id -> {p, res, rej}; one promise per task however many
+// times result() is called.
+export function wait_for(map, id) {
+  let e = map.get(id);
+  if (e === undefined) {
+    e = {};
+    e.p = new Promise((res, rej) => { e.res = res; e.rej = rej; });
+    map.set(id, e);
+  }
+  return e.p;
+}
+export function notify_waiter(map, id, ok, v) {
+  const e = map.get(id);
+  if (e !== undefined) { map.delete(id); if (ok) e.res(v); else e.rej(v); }
+}
 export class Deferred {
   constructor() { this.promise = new Promise((res, rej) => { this.res = res; this.rej = rej; }); }
   settle(ok, v) { if (ok) this.res(v); else this.rej(v); }
@@ -74,6 +89,8 @@ extern "C" {
     fn error_message(e: &JsValue) -> String;
     fn call_maybe_async(f: &js_sys::Function) -> JsValue;
     fn track_async(p: &JsValue, t0: f64, record: &JsValue, name: &str) -> js_sys::Promise;
+    fn wait_for(map: &js_sys::Map, id: f64) -> js_sys::Promise;
+    fn notify_waiter(map: &js_sys::Map, id: f64, ok: bool, v: &JsValue);
 
     type Deferred;
     #[wasm_bindgen(constructor)]
@@ -172,6 +189,7 @@ fn abort_reason_error(reason: AbortReason) -> Error {
 /// Runs JS async functions: one `AbortController` per attempt, one shared settle callback.
 pub struct JsRunner {
     settle: OnceCell<JsValue>,
+    waiters: js_sys::Map,
 }
 
 impl Runner for JsRunner {
@@ -194,6 +212,13 @@ impl Runner for JsRunner {
 
     fn abort(&self, attempt: JsValue, reason: AbortReason) {
         abort_task(&attempt, &to_js_error(&abort_reason_error(reason)));
+    }
+
+    fn notify(&self, id: TaskId, outcome: Outcome<JsValue>) {
+        match outcome {
+            Ok(v) => notify_waiter(&self.waiters, id as f64, true, &v),
+            Err(e) => notify_waiter(&self.waiters, id as f64, false, &js_error_with_cause(e)),
+        }
     }
 }
 
@@ -382,7 +407,7 @@ impl JsDispatcher {
             }
         }
         let cfg = DispatcherConfig::from_json(&json)?;
-        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new() }, cfg)?;
+        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new(), waiters: js_sys::Map::new() }, cfg)?;
         Ok(JsDispatcher { d })
     }
 
@@ -423,12 +448,15 @@ impl JsDispatcher {
                 return Err(param_error("timeoutMs", "a finite number >= 0", &JsValue::from_f64(w)));
             }
         }
+        let Some(w) = wait else {
+            return Ok(match self.d.wait_in_runner(id) {
+                WaitState::Pending => wait_for(&self.d.runner().waiters, id as f64),
+                WaitState::Done(Ok(v)) => js_sys::Promise::resolve(&v),
+                WaitState::Done(Err(e)) => js_sys::Promise::reject(&js_error_with_cause(e)),
+            });
+        };
         let def = Deferred::new();
         let promise = def.promise();
-        let Some(w) = wait else {
-            self.d.on_result(id, Box::new(move |o| settle_deferred(&def, o)));
-            return Ok(promise);
-        };
         let def = Rc::new(def);
         let d2 = def.clone();
         let timer = Rc::new(RefCell::new(Some(Timeout::new(w.ceil().min(MAX_DELAY_MS) as u32, move || {
