@@ -360,11 +360,19 @@ fn result_to_js(r: &MergeResult, text: bool) -> JsResult<JsValue> {
     set(&obj, "confidence", &f64_array(&r.confidence));
     set(&obj, "strategy_count", &Uint32Array::from(r.strategy_count.as_slice()));
     if let Some(used) = &r.strategy_used {
-        let names: Vec<&str> = r.strategies.iter().map(String::as_str).collect();
-        let col = if r.error.is_some() {
-            Array::of1(&JsValue::NULL) // the fallback row used no strategy
-        } else {
-            string_column(used.iter().map(|&u| u as usize), &names)
+        // Strings (the strategy names) in text format; in number format an Int32Array of
+        // indices into `strategies` (-1 for the fallback row), which costs no string per row.
+        let col: JsValue = match (text, r.error.is_some()) {
+            (true, true) => Array::of1(&JsValue::NULL).into(),
+            (false, true) => js_sys::Int32Array::from(&[-1i32][..]).into(),
+            (true, false) => {
+                let names: Vec<&str> = r.strategies.iter().map(String::as_str).collect();
+                string_column(used.iter().map(|&u| u as usize), &names).into()
+            }
+            (false, false) => {
+                let idx: Vec<i32> = used.iter().map(|&u| u as i32).collect();
+                js_sys::Int32Array::from(idx.as_slice()).into()
+            }
         };
         set(&obj, "strategy_used", &col);
     }

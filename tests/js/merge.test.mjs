@@ -69,6 +69,14 @@ test('priority: first strategy in order with a signal wins; strategy_used names 
   assert.deepEqual(r.signal, ['BUY', 'SELL', 'BUY', 'SELL']);
   assert.deepEqual(r.strategy_used, ['fast', 'slow', 'fast', 'slow']);
   assert.deepEqual([...r.confidence], [0.2, 1, 0.4, 1]);
+  // Number format: Int8Array signals and Int32Array indices into `strategies`.
+  const n = mergeSignals(
+    { fast: { timestamp: [1, 2], signal: [1, 1] }, slow: { timestamp: [2], signal: [-1] } },
+    { method: 'priority', priority: ['slow', 'fast'], signal_format: 'number' },
+  );
+  assert.ok(n.strategy_used instanceof Int32Array);
+  assert.deepEqual([...n.strategy_used].map((i) => n.strategies[i]), ['fast', 'slow']);
+  assert.deepEqual([...n.signal], [1, -1]);
 });
 
 test('ties resolve to HOLD; duplicate timestamps: last row wins', () => {
