@@ -187,10 +187,9 @@ fn read_timestamps(name: &str, value: &JsValue) -> JsResult<Vec<f64>> {
     // Number(x) is right for numbers, numeric strings and Dates; the cells it turns into NaN
     // (ISO strings, junk), 0 or 1 (null, '', false, true) are looked at one by one.
     let mut out = converted.to_vec();
-    for row in 0..out.len() {
-        let x = out[row];
-        if x.is_nan() || x == 0.0 || x == 1.0 {
-            out[row] = timestamp_cell(name, row, &arr.get(row as u32))?;
+    for (row, x) in out.iter_mut().enumerate() {
+        if x.is_nan() || *x == 0.0 || *x == 1.0 {
+            *x = timestamp_cell(name, row, &arr.get(row as u32))?;
         }
     }
     Ok(out)
@@ -303,9 +302,9 @@ fn read_numbers(name: &str, field: &str, value: &JsValue) -> JsResult<Vec<f64>> 
         return Ok(arr.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect());
     };
     let mut out = converted.to_vec();
-    for row in 0..out.len() {
-        if out[row] == 0.0 || out[row] == 1.0 {
-            out[row] = arr.get(row as u32).as_f64().unwrap_or(f64::NAN);
+    for (row, x) in out.iter_mut().enumerate() {
+        if *x == 0.0 || *x == 1.0 {
+            *x = arr.get(row as u32).as_f64().unwrap_or(f64::NAN);
         }
     }
     Ok(out)

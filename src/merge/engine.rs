@@ -292,6 +292,11 @@ fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize
         while j < union.len() && union[j] < t {
             j += 1;
         }
+        // The union holds every timestamp by construction; the check keeps a broken
+        // invariant from ever turning into an out-of-bounds panic.
+        if j >= union.len() {
+            break;
+        }
         f(r, j);
         j += 1;
     }
