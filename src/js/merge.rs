@@ -80,7 +80,8 @@ fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-/// One strategy's output: columnar `{timestamp, signal, confidence?}` (also `timestamps`),
+/// One strategy's output: columnar `{timestamp, signal, confidence?}` (also `timestamps`
+/// or `time`),
 /// or an array of row objects `[{timestamp, signal, confidence?}]`.
 fn read_output(name: &str, value: &JsValue) -> JsResult<(Option<StrategyOutput>, bool)> {
     if absent(value) {
@@ -96,9 +97,12 @@ fn read_output(name: &str, value: &JsValue) -> JsResult<(Option<StrategyOutput>,
         .with("strategy", name)
         .into());
     }
+    // `time` too, so tickerSignals' and Ohlcv-shaped tables plug in directly.
     let mut ts_value = get(value, "timestamp");
-    if absent(&ts_value) {
-        ts_value = get(value, "timestamps");
+    for alias in ["timestamps", "time"] {
+        if absent(&ts_value) {
+            ts_value = get(value, alias);
+        }
     }
     if absent(&ts_value) {
         return Ok((Some(StrategyOutput::default()), false));

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mergeSignals, tickerSignals, watchlistSignals, Ohlcv } from 'stratlab';
+import { mergeSignals, tickerSignals, watchlistSignals, strategySignals, Ohlcv } from 'stratlab';
 
 const H = 3_600_000;
 
@@ -223,15 +223,21 @@ test('watchlistSignals: latest per symbol, highest confidence first, bad symbols
   assert.equal(out[3].confidence, 0);
 });
 
-test('ticker signals feed mergeSignals', () => {
+test('ticker signals and registry strategies feed mergeSignals as they are', () => {
   const d = Ohlcv.fromCsv(goog);
-  const rsi = tickerSignals(d, ONLY_RSI);
+  const rsi = tickerSignals(d, ONLY_RSI); // {time, signal, confidence, ...}
   const macd = tickerSignals(d, { rsi: false, bollinger: false, sma_cross: false });
-  const r = mergeSignals(
-    { rsi: { timestamp: rsi.time, signal: rsi.signal, confidence: rsi.confidence }, macd: { timestamp: macd.time, signal: macd.signal } },
-    { method: 'priority', priority: ['macd', 'rsi'] },
-  );
+  const r = mergeSignals({ rsi, macd }, { method: 'priority', priority: ['macd', 'rsi'] });
   assert.equal(r.timestamp.length, 2148);
   assert.ok(r.strategy_used.every((s) => s === 'macd'));
   assert.deepEqual(r.signal, macd.signal);
+
+  const sma = strategySignals(d, 'SmaCross', { n1: 10, n2: 20 }); // {timestamp, signal, confidence, warmup}
+  const m = mergeSignals({ sma, rsi }, { method: 'majority' });
+  assert.deepEqual([...m.timestamp], [...d.time]);
+  for (let i = 0; i < m.signal.length; i++) {
+    // Two voters: agreement wins; any 1:1 split is a tie → HOLD.
+    const want = sma.signal[i] === rsi.signal[i] ? sma.signal[i] : 'HOLD';
+    assert.equal(m.signal[i], want, `bar ${i}`);
+  }
 });
