@@ -4,7 +4,7 @@
 // Usage: node scripts/build.mjs [--single-only] [--dev] [--if-stale]
 //   --if-stale: skip when pkg/ is newer than every source file (npm start uses it).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,26 @@ function run(cmd, argv, extraEnv = {}) {
   execFileSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
 }
 
+/** wasm-bindgen puts `inline_js` snippets under `snippets/<crate>-<hash>/`; a stable path lets
+ *  static module lists (edge/config.capnp) name them. */
+function stableSnippets(dir) {
+  const snippets = join(dir, 'snippets');
+  if (!existsSync(snippets)) return;
+  for (const name of readdirSync(snippets)) {
+    if (!/^stratlab-[0-9a-f]+$/.test(name)) continue;
+    rmSync(join(snippets, 'stratlab'), { recursive: true, force: true });
+    renameSync(join(snippets, name), join(snippets, 'stratlab'));
+    const glue = join(dir, 'stratlab.js');
+    // Only the ES import specifiers move; the wasm import-object keys keep the original name.
+    const text = readFileSync(glue, 'utf8').split('\n')
+      .map((line) => (line.startsWith('import ') ? line.replace(`./snippets/${name}/`, './snippets/stratlab/') : line))
+      .join('\n');
+    writeFileSync(glue, text);
+  }
+}
+
 function tidy(dir) {
+  stableSnippets(dir);
   // wasm-pack drops a package.json, README and a '*' .gitignore in each out dir; the
   // top-level package.json describes the whole package instead.
   for (const f of ['.gitignore', 'package.json', 'README.md', 'LICENSE']) rmSync(join(dir, f), { force: true });

@@ -414,6 +414,7 @@ fn fuzz_never_panics_and_stream_equals_batch() {
             .unwrap_or_else(|err| panic!("{} {params:?}: {err}", e.name));
         let mut s = Stream::new(e.name, &params).unwrap();
         let mut streamed = vec![Vec::new(); batch.columns.len()];
+        #[allow(clippy::needless_range_loop)] // one index across five columns
         for i in 0..n {
             let bar = Bar {
                 open: cols[0][i],

@@ -143,7 +143,11 @@ impl<'a> Columns<'a> {
         let len = len.map_or(0, |(_, n)| n);
         // Columns the indicator does not read are never looked at, so they borrow a column
         // it does read: every slice then has length `len` and the batch loop needs no checks.
-        let filler: &'a [f64] = entry.inputs.first().and_then(|&i| inputs.get(i)).unwrap_or(&[]);
+        let filler: &'a [f64] = entry
+            .inputs
+            .first()
+            .and_then(|&i| inputs.get(i))
+            .unwrap_or(&[]);
         let pick = |input: Input| {
             if entry.inputs.contains(&input) {
                 inputs.get(input).unwrap_or(filler)
@@ -169,10 +173,23 @@ impl<'a> Columns<'a> {
 /// The batch driver: the streaming kernel run over every bar (hence stream == batch).
 fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
     let mut k = K::new(p);
-    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
-    let (open, high, low, close, volume) =
-        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
-    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume]
+        .iter()
+        .fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) = (
+        &cols.open[..n],
+        &cols.high[..n],
+        &cols.low[..n],
+        &cols.close[..n],
+        &cols.volume[..n],
+    );
+    let bar = |i: usize| Bar {
+        open: open[i],
+        high: high[i],
+        low: low[i],
+        close: close[i],
+        volume: volume[i],
+    };
     match outs {
         [a] => {
             for (i, slot) in a.iter_mut().enumerate().take(n) {

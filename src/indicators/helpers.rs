@@ -113,9 +113,8 @@ fn rolling(src: &[f64], period: usize, out: &mut [f64], kind: Extreme) -> Result
     for (i, (&x, slot)) in src.iter().zip(out.iter_mut()).enumerate() {
         dq.push(i, x);
         nan.see(i, x);
-        *slot = if i + 1 < period {
-            f64::NAN
-        } else if nan.inside(i, period) {
+        let warming = i + 1 < period;
+        *slot = if warming || nan.inside(i, period) {
             f64::NAN
         } else {
             dq.value()

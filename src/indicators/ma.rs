@@ -21,14 +21,18 @@ pub(crate) fn per_to_k(period: usize) -> f64 {
 #[derive(Debug, Clone)]
 pub(crate) struct Sma {
     period: usize,
+    /// `period as f64`, converted once (u64 → f64 is not free on every bar).
+    divisor: f64,
     total: f64,
     window: Fifo<f64>,
 }
 
 impl Sma {
     pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
         Sma {
-            period: period.max(1),
+            period,
+            divisor: period as f64,
             total: 0.0,
             window: Fifo::new(period),
         }
@@ -49,7 +53,7 @@ impl Series for Sma {
         }
         let total = self.total;
         self.total -= self.window.pop().unwrap_or(0.0);
-        Some(total / self.period as f64)
+        Some(total / self.divisor)
     }
 }
 
@@ -99,6 +103,7 @@ impl Series for Ema {
 #[derive(Debug, Clone)]
 pub(crate) struct Wma {
     period: usize,
+    weight: f64,
     divider: f64,
     sub: f64,
     sum: f64,
@@ -111,6 +116,7 @@ impl Wma {
         let p = period.max(1) as u64;
         Wma {
             period: p as usize,
+            weight: p as f64,
             divider: ((p * (p + 1)) >> 1) as f64,
             sub: 0.0,
             sum: 0.0,
@@ -135,7 +141,7 @@ impl Series for Wma {
         }
         self.sub += x;
         self.sub -= self.trailing;
-        self.sum += x * self.period as f64;
+        self.sum += x * self.weight;
         self.trailing = self.window.pop().unwrap_or(0.0);
         let out = self.sum / self.divider;
         self.sum -= self.sub;

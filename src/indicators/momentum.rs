@@ -13,6 +13,9 @@ use super::{is_zero, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
 #[derive(Debug, Clone)]
 pub(crate) struct GainLoss {
     period: usize,
+    /// `period` and `period - 1` as f64, converted once.
+    p: f64,
+    p1: f64,
     seen: usize,
     prev: f64,
     gain: f64,
@@ -21,8 +24,11 @@ pub(crate) struct GainLoss {
 
 impl GainLoss {
     pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
         GainLoss {
-            period: period.max(1),
+            period,
+            p: period as f64,
+            p1: (period - 1) as f64,
             seen: 0,
             prev: 0.0,
             gain: 0.0,
@@ -41,10 +47,10 @@ impl GainLoss {
         }
         let diff = x - self.prev;
         self.prev = x;
-        let p = self.period as f64;
+        let p = self.p;
         if t > self.period {
-            self.loss *= (self.period - 1) as f64;
-            self.gain *= (self.period - 1) as f64;
+            self.loss *= self.p1;
+            self.gain *= self.p1;
         }
         if diff < 0.0 {
             self.loss -= diff;
@@ -314,8 +320,8 @@ impl HighLow {
     }
 }
 
-/// Raw %K: `(close - lowest) / ((highest - lowest) / 100)`, 0 when the range is flat
-/// (TA-Lib 0.8: within `EPSILON` of the extremes' magnitude, so rounding residue of a
+/// Raw %K: `100 * ((close - lowest) / (highest - lowest))` (TA-Lib 0.8's rounding), 0 when
+/// the range is flat (within `EPSILON` of the extremes' magnitude, so rounding residue of a
 /// constant series does not read as a full-range move).
 #[derive(Debug, Clone)]
 struct FastK(HighLow);
@@ -328,10 +334,9 @@ impl FastK {
     fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
         let (hh, ll) = self.0.next(high, low)?;
         let range = hh - ll;
-        let diff = range / 100.0;
         Some(
-            if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
-                (close - ll) / diff
+            if range != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
+                100.0 * ((close - ll) / range)
             } else {
                 0.0
             },
@@ -450,9 +455,9 @@ impl Kernel for WillrK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.high, b.low).map(|(hh, ll)| {
-            let diff = (hh - ll) / (-100.0);
-            if diff != 0.0 {
-                (hh - b.close) / diff
+            let range = hh - ll;
+            if range != 0.0 {
+                -100.0 * ((hh - b.close) / range)
             } else {
                 0.0
             }
@@ -631,6 +636,7 @@ impl Kernel for TrixK {
 #[derive(Debug, Clone)]
 pub(crate) struct Dm {
     period: usize,
+    p: f64,
     seen: usize,
     prev_high: f64,
     prev_low: f64,
@@ -642,8 +648,10 @@ pub(crate) struct Dm {
 
 impl Dm {
     pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
         Dm {
-            period: period.max(1),
+            period,
+            p: period as f64,
             seen: 0,
             prev_high: 0.0,
             prev_low: 0.0,
@@ -669,7 +677,7 @@ impl Dm {
         let diff_m = self.prev_low - b.low;
         self.prev_high = b.high;
         self.prev_low = b.low;
-        let p = self.period as f64;
+        let p = self.p;
         if t >= self.period {
             self.minus -= self.minus / p;
             self.plus -= self.plus / p;

@@ -93,6 +93,27 @@ impl NanWindow {
     }
 }
 
+/// Doubles a full ring buffer, unrolling it so the oldest element is at 0; returns the new head.
+#[cold]
+#[inline(never)]
+fn grow<T: Copy + Default>(buf: &mut Vec<T>, head: usize, len: usize) -> usize {
+    let cap = buf.len();
+    let mut next = Vec::with_capacity(cap * 2);
+    for k in 0..len {
+        let i = if head + k >= cap {
+            head + k - cap
+        } else {
+            head + k
+        };
+        if let Some(&v) = buf.get(i) {
+            next.push(v);
+        }
+    }
+    next.resize(cap * 2, T::default());
+    *buf = next;
+    0
+}
+
 /// FIFO of the most recent values: a ring buffer that grows (doubling) only while warming
 /// up, so after warm-up every push is matched by a pop and nothing is allocated per bar.
 #[derive(Debug, Clone)]
@@ -104,7 +125,11 @@ pub(crate) struct Fifo<T> {
 
 impl<T: Copy + Default> Fifo<T> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Fifo { buf: vec![T::default(); reserve(capacity).max(1)], head: 0, len: 0 }
+        Fifo {
+            buf: vec![T::default(); reserve(capacity).max(1)],
+            head: 0,
+            len: 0,
+        }
     }
 
     #[inline(always)]
@@ -117,21 +142,12 @@ impl<T: Copy + Default> Fifo<T> {
         }
     }
 
-    #[cold]
-    fn grow(&mut self) {
-        let mut next = Vec::with_capacity(self.buf.len() * 2);
-        for k in 0..self.len {
-            next.push(self.buf[self.slot(k)]);
-        }
-        next.resize(self.buf.len() * 2, T::default());
-        self.buf = next;
-        self.head = 0;
-    }
-
     #[inline]
     pub(crate) fn push(&mut self, v: T) {
         if self.len == self.buf.len() {
-            self.grow();
+            // A free function on the buffer alone, so `self` never escapes the hot loop and
+            // the optimiser can keep the owner's other fields in registers.
+            self.head = grow(&mut self.buf, self.head, self.len);
         }
         let i = self.slot(self.len);
         if let Some(slot) = self.buf.get_mut(i) {
@@ -181,7 +197,10 @@ impl<T: Copy + Default> Fifo<T> {
         let (a, b) = if self.head + self.len <= self.buf.len() {
             (&self.buf[self.head..self.head + self.len], &self.buf[..0])
         } else {
-            (&self.buf[self.head..], &self.buf[..self.head + self.len - self.buf.len()])
+            (
+                &self.buf[self.head..],
+                &self.buf[..self.head + self.len - self.buf.len()],
+            )
         };
         a.iter().chain(b.iter())
     }
@@ -224,7 +243,10 @@ mod tests {
             }
         }
         assert_eq!(f.iter().copied().collect::<Vec<_>>(), vec![7.0, 8.0, 9.0]);
-        assert_eq!((f.at(0), f.back(0), f.back(2), f.at(3)), (Some(7.0), Some(9.0), Some(7.0), None));
+        assert_eq!(
+            (f.at(0), f.back(0), f.back(2), f.at(3)),
+            (Some(7.0), Some(9.0), Some(7.0), None)
+        );
         let mut g: Fifo<f64> = Fifo::new(1);
         for i in 0..100 {
             g.push(i as f64);

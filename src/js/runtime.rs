@@ -38,11 +38,9 @@ function wantsSignal(fn) {
 export function run_task(fn, settle, id, attempt) {
   const c = wantsSignal(fn) ? new AbortController() : undefined;
   const p = c === undefined ? fn() : fn(c.signal);
-  if (p !== null && typeof p === 'object' && typeof p.then === 'function') {
-    p.then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
-  } else {
-    Promise.resolve(p).then((v) => settle(id, attempt, true, v));
-  }
+  // Promise.resolve returns a native promise as is and adopts other thenables asynchronously,
+  // so settle never runs inside this call.
+  Promise.resolve(p).then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
   return c;
 }
 export function track_async(p, t0, record, name) {
@@ -272,6 +270,15 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
     }
 }
 
+/// wasm-bindgen does not type-check `Function` parameters; a non-function would only fail later.
+fn require_function(f: &js_sys::Function, what: &str) -> JsResult<()> {
+    if f.is_function() {
+        Ok(())
+    } else {
+        Err(invalid_input(format!("{what}: the task must be a function (async or not), got {}", error_message(f))))
+    }
+}
+
 fn task_id(id: f64) -> JsResult<u64> {
     if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
         Ok(id as u64)
@@ -279,6 +286,59 @@ fn task_id(id: f64) -> JsResult<u64> {
         Err(invalid_input(format!("task id must be a positive integer returned by submit(), got {id}")))
     }
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const RUNTIME_TS: &'static str = r#"
+export interface DispatcherOptions {
+  maxConcurrent?: number; maxQueue?: number; overflow?: 'reject' | 'drop_lowest';
+  defaultTimeoutMs?: number; maxRetries?: number; retryDelayMs?: number; maxRetryDelayMs?: number;
+  reporterSize?: number; seed?: number;
+}
+export interface SubmitOptions { priority?: number; timeoutMs?: number; maxRetries?: number; }
+export type TaskStatus = 'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'dropped';
+export interface LatencySummary { count: number; avg: number; min: number; p50: number; p95: number; p99: number; max: number; }
+export interface StatusCounts {
+  queued: number; running: number; retrying: number; completed: number; failed: number;
+  timedOut: number; cancelled: number; dropped: number;
+}
+export interface NameMetrics {
+  submitted: number; rejected: number; active: number; completed: number; failed: number; timedOut: number;
+  cancelled: number; dropped: number; successRate?: number; queueWait: LatencySummary; runTime: LatencySummary;
+}
+export interface DispatcherMetrics {
+  submitted: number; rejected: number; counts: StatusCounts; successRate?: number; retries: number;
+  attemptTimeouts: number; attemptFailures: number; queueWait: LatencySummary; runTime: LatencySummary;
+  byName: Record<string, NameMetrics>; maxConcurrent: number; paused: boolean; shutDown: boolean;
+  reporter: { size: number; capacity: number; evicted: number };
+}
+export interface ClassCounts { timeout: number; exception: number; dropped: number; }
+export interface FailedSummary {
+  total: number; byClass: ClassCounts; byName: Record<string, ClassCounts>;
+  recent: { id: number; name: string; class: 'timeout' | 'exception' | 'dropped'; message: string; attempts: number; at: number }[];
+}
+export interface TaskInfo {
+  id: number; name: string; status: TaskStatus; priority: number; attempts: number;
+  submittedAt: number; startedAt?: number; finishedAt?: number; error?: string;
+}
+export type JobSchedule = { everyMs: number; startAt?: number } | { daily: string } | { weekly: string };
+export interface JobOptions extends SubmitOptions { missed?: 'skip' | 'catch_up_once'; }
+export interface JobInfo {
+  id: number; name: string; schedule: string; missed: 'skip' | 'catch_up_once'; nextRunAt?: number; running: boolean;
+  runs: number; completed: number; failed: number; skippedMissed: number; skippedOverlap: number; caughtUp: number;
+  lastRunAt?: number; lastStatus?: TaskStatus; lastError?: string; timerLag: LatencySummary;
+}
+export interface OpRecord { name: string; durationMs: number; success: boolean; at: number; error?: string; }
+export interface OpSummary {
+  total: number; successes: number; failures: number; successRate?: number; avgMs: number; minMs: number;
+  p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number;
+}
+export interface LagSummary { running: boolean; intervalMs: number; samples: number; avg: number; p50: number; p95: number; p99: number; max: number; }
+export interface Component { initialize?(): unknown; cleanup?(): unknown; }
+export interface ComponentStatus {
+  name: string; kind: 'service' | 'analyzer';
+  state: 'registered' | 'initializing' | 'ready' | 'failed' | 'cleaning_up' | 'stopped'; error?: string;
+}
+"#;
 
 /// A priority task queue for JS async functions. See docs/runtime.md.
 #[wasm_bindgen(js_name = Dispatcher)]
@@ -297,7 +357,7 @@ impl JsDispatcher {
     /// `new Dispatcher({maxConcurrent, maxQueue, overflow, defaultTimeoutMs, maxRetries,
     /// retryDelayMs, maxRetryDelayMs, reporterSize, seed})`; every key is optional.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<JsDispatcher> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "DispatcherOptions")] options: JsValue) -> JsResult<JsDispatcher> {
         let mut json = js_to_json(&options, "Dispatcher options")?;
         // JSON has no Infinity: serde-wasm-bindgen turns it into a huge float or fails, so map it.
         if let Some(q) = opt_f64(&options, "maxQueue")? {
@@ -313,7 +373,13 @@ impl JsDispatcher {
     }
 
     /// Queues `fn(signal)`; returns the task id. Options: `{priority, timeoutMs, maxRetries}`.
-    pub fn submit(&self, name: &str, f: js_sys::Function, options: JsValue) -> JsResult<f64> {
+    pub fn submit(
+        &self,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
+        #[wasm_bindgen(unchecked_optional_param_type = "SubmitOptions")] options: JsValue,
+    ) -> JsResult<f64> {
+        require_function(&f, "submit")?;
         let opts = if is_absent(&options) {
             SubmitOptions::default()
         } else {
@@ -329,7 +395,7 @@ impl JsDispatcher {
 
     /// A promise of the task's value; rejects with the task's typed error. With
     /// `{timeoutMs}` it rejects with TIMEOUT if the task is not done by then (the task goes on).
-    pub fn result(&self, id: f64, options: JsValue) -> JsResult<js_sys::Promise> {
+    pub fn result(&self, id: f64, #[wasm_bindgen(unchecked_optional_param_type = "{ timeoutMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         let id = task_id(id)?;
         let wait = if is_absent(&options) {
             None
@@ -373,12 +439,14 @@ impl JsDispatcher {
 
     /// `'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'cancelled' |
     /// 'dropped'`, or `undefined` for an unknown (or evicted) id.
+    #[wasm_bindgen(unchecked_return_type = "TaskStatus | undefined")]
     pub fn status(&self, id: f64) -> Option<String> {
         let id = task_id(id).ok()?;
         self.d.status(id).map(|s| s.as_str().to_string())
     }
 
     /// `{id, name, status, priority, attempts, submittedAt, startedAt, finishedAt, error}`.
+    #[wasm_bindgen(unchecked_return_type = "TaskInfo | undefined")]
     pub fn info(&self, id: f64) -> JsResult<JsValue> {
         let id = task_id(id)?;
         match self.d.info(id) {
@@ -405,11 +473,12 @@ impl JsDispatcher {
         self.d.is_paused()
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DispatcherMetrics")]
     pub fn metrics(&self) -> JsResult<JsValue> {
         to_js(&self.d.metrics())
     }
 
-    #[wasm_bindgen(js_name = failedSummary)]
+    #[wasm_bindgen(js_name = failedSummary, unchecked_return_type = "FailedSummary")]
     pub fn failed_summary(&self) -> JsResult<JsValue> {
         to_js(&self.d.failed_summary())
     }
@@ -421,7 +490,7 @@ impl JsDispatcher {
     }
 
     /// Resolves (with no value) when nothing is queued, retrying or running.
-    #[wasm_bindgen(js_name = onIdle)]
+    #[wasm_bindgen(js_name = onIdle, unchecked_return_type = "Promise<void>")]
     pub fn on_idle(&self) -> js_sys::Promise {
         let def = Deferred::new();
         let promise = def.promise();
@@ -431,12 +500,13 @@ impl JsDispatcher {
 
     /// `shutdown({graceful = true, deadlineMs})`: stops accepting tasks; resolves with the final
     /// metrics once every task has finished (or was cancelled at the deadline).
-    pub fn shutdown(&self, options: JsValue) -> JsResult<js_sys::Promise> {
+    #[wasm_bindgen(unchecked_return_type = "Promise<DispatcherMetrics>")]
+    pub fn shutdown(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ graceful?: boolean; deadlineMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         check_keys(&options, &["graceful", "deadlineMs"], "shutdown option")?;
         let graceful = opt_bool(&options, "graceful")?.unwrap_or(true);
         let deadline = opt_f64(&options, "deadlineMs")?;
         if let Some(dl) = deadline {
-            if !(dl >= 0.0) {
+            if dl.is_nan() || dl < 0.0 {
                 return Err(param_error("deadlineMs", "a number >= 0", &JsValue::from_f64(dl)));
             }
         }
@@ -474,7 +544,7 @@ pub struct JsScheduler {
 impl JsScheduler {
     /// `new Scheduler(dispatcher, {graceMs = 1000})`.
     #[wasm_bindgen(constructor)]
-    pub fn new(dispatcher: &JsDispatcher, options: JsValue) -> JsResult<JsScheduler> {
+    pub fn new(dispatcher: &JsDispatcher, #[wasm_bindgen(unchecked_optional_param_type = "{ graceMs?: number }")] options: JsValue) -> JsResult<JsScheduler> {
         check_keys(&options, &["graceMs"], "Scheduler option")?;
         let grace = opt_f64(&options, "graceMs")?.unwrap_or(DEFAULT_GRACE_MS);
         Ok(JsScheduler { s: Scheduler::new(dispatcher.core().clone(), grace)? })
@@ -484,7 +554,14 @@ impl JsScheduler {
     /// `schedule`: `{everyMs, startAt?}`, `{daily: 'HH:MM[:SS]'}` or `{weekly: 'Mon HH:MM'}` (UTC).
     /// `missed`: `'skip'` (default) or `'catch_up_once'`.
     #[wasm_bindgen(js_name = addJob)]
-    pub fn add_job(&self, name: &str, f: js_sys::Function, schedule: JsValue, options: JsValue) -> JsResult<f64> {
+    pub fn add_job(
+        &self,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "JobSchedule")] schedule: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: JsValue,
+    ) -> JsResult<f64> {
+        require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
         check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
         let mut opts = JobOptions::default();
@@ -527,10 +604,12 @@ impl JsScheduler {
         Ok(self.s.run_now(job_id(id)?).map(|t| t as f64))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "JobInfo[]")]
     pub fn jobs(&self) -> JsResult<JsValue> {
         to_js(&self.s.jobs())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "JobInfo | undefined")]
     pub fn job(&self, id: f64) -> JsResult<JsValue> {
         match self.s.job(job_id(id)?) {
             Some(j) => to_js(&j),
@@ -539,7 +618,7 @@ impl JsScheduler {
     }
 
     /// Timer lag over all jobs: `{count, avg, min, p50, p95, p99, max}` in ms.
-    #[wasm_bindgen(js_name = timerLag)]
+    #[wasm_bindgen(js_name = timerLag, unchecked_return_type = "LatencySummary")]
     pub fn timer_lag(&self) -> JsResult<JsValue> {
         to_js(&self.s.timer_lag())
     }
@@ -556,7 +635,7 @@ pub struct JsMonitor {
 impl JsMonitor {
     /// `new PerformanceMonitor({capacity = 1000})`: capacity bounds `lastN`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<JsMonitor> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "{ capacity?: number }")] options: JsValue) -> JsResult<JsMonitor> {
         check_keys(&options, &["capacity"], "PerformanceMonitor option")?;
         let cap = opt_int(&options, "capacity", 0.0, 10_000_000.0)?.map_or(monitor::DEFAULT_CAPACITY, |c| c as usize);
         let m = PerformanceMonitor::new(env(), cap);
@@ -571,7 +650,8 @@ impl JsMonitor {
 
     /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
     /// rethrown); a promise is returned chained, recording when it settles.
-    pub fn track(&self, name: &str, f: js_sys::Function) -> JsResult<JsValue> {
+    pub fn track(&self, name: &str, #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function) -> JsResult<JsValue> {
+        require_function(&f, "track")?;
         let r = call_maybe_async(&f);
         if get(&r, "sync").as_bool().unwrap_or(true) {
             let ok = get(&r, "ok").as_bool().unwrap_or(false);
@@ -595,7 +675,7 @@ impl JsMonitor {
     }
 
     /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
-    #[wasm_bindgen(js_name = lastN)]
+    #[wasm_bindgen(js_name = lastN, unchecked_return_type = "OpRecord[]")]
     pub fn last_n(&self, n: f64) -> JsResult<JsValue> {
         let n = if n.is_finite() && n > 0.0 { n as usize } else { 0 };
         to_js(&self.m.last_n(n))
@@ -603,11 +683,13 @@ impl JsMonitor {
 
     /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
     /// every operation, or over `name`.
+    #[wasm_bindgen(unchecked_return_type = "OpSummary")]
     pub fn summary(&self, name: Option<String>) -> JsResult<JsValue> {
         to_js(&self.m.summary(name.as_deref()))
     }
 
     /// `{ [name]: summary }`.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, OpSummary>")]
     pub fn summaries(&self) -> JsResult<JsValue> {
         to_js(&self.m.summaries())
     }
@@ -629,7 +711,7 @@ impl JsMonitor {
 
     /// `startLagProbe({intervalMs = 10})`.
     #[wasm_bindgen(js_name = startLagProbe)]
-    pub fn start_lag_probe(&self, options: JsValue) -> JsResult<()> {
+    pub fn start_lag_probe(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ intervalMs?: number }")] options: JsValue) -> JsResult<()> {
         check_keys(&options, &["intervalMs"], "lag probe option")?;
         let interval = opt_f64(&options, "intervalMs")?.unwrap_or(10.0);
         Ok(self.m.start_lag_probe(interval)?)
@@ -641,6 +723,7 @@ impl JsMonitor {
     }
 
     /// `{running, intervalMs, samples, avg, p50, p95, p99, max}` in ms.
+    #[wasm_bindgen(unchecked_return_type = "LagSummary")]
     pub fn lag(&self) -> JsResult<JsValue> {
         to_js(&self.m.lag())
     }
@@ -703,7 +786,12 @@ impl JsContainer {
     }
 
     /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
-    pub fn register(&self, name: &str, component: JsValue, options: JsValue) -> JsResult<()> {
+    pub fn register(
+        &self,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")] options: JsValue,
+    ) -> JsResult<()> {
         if !component.is_object() && !component.is_function() {
             return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
         }
@@ -724,13 +812,14 @@ impl JsContainer {
 
     /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,
     /// cleaning_up, stopped.
+    #[wasm_bindgen(unchecked_return_type = "ComponentStatus[]")]
     pub fn status(&self) -> JsResult<JsValue> {
         to_js(&self.c.status())
     }
 
     /// Resolves with the names initialized, in order; rejects with TASK_FAILED naming the
     /// component that failed (`details.component`, `details.cleanedUp`).
-    #[wasm_bindgen(js_name = initializeAll)]
+    #[wasm_bindgen(js_name = initializeAll, unchecked_return_type = "Promise<string[]>")]
     pub fn initialize_all(&self) -> js_sys::Promise {
         let c = self.c.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -740,7 +829,7 @@ impl JsContainer {
     }
 
     /// Resolves with `{cleaned, errors}`: every cleanup runs, in reverse initialization order.
-    #[wasm_bindgen(js_name = cleanupAll)]
+    #[wasm_bindgen(js_name = cleanupAll, unchecked_return_type = "Promise<{ cleaned: string[]; errors: { component: string; message: string }[] }>")]
     pub fn cleanup_all(&self) -> js_sys::Promise {
         let c = self.c.clone();
         wasm_bindgen_futures::future_to_promise(async move {

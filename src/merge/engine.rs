@@ -1,5 +1,5 @@
-//! Validation, per-strategy normalisation (sort + last-wins de-duplication) and the k-way
-//! merge that produces the merged table.
+//! Validation, per-strategy normalisation (sort + last-wins de-duplication) and the
+//! columnar merge that produces the merged table.
 
 use super::{MergeConfig, MergeMethod, MergeResult, NamedOutputs, StrategyOutput};
 use crate::{Error, Result};
@@ -8,8 +8,7 @@ use crate::{Error, Result};
 /// weights like 0.1 + 0.2 vs 0.3 tie as a person would expect despite rounding.
 const TIE_TOLERANCE: f64 = 1e-9;
 
-/// One valid strategy, ready for the merge: timestamps strictly increasing and terminated by
-/// a `+∞` sentinel (so the merge loop needs no end-of-column checks).
+/// One valid strategy, ready for the merge: timestamps strictly increasing.
 struct Prepared {
     ts: Vec<f64>,
     sig: Vec<i8>,
@@ -76,13 +75,7 @@ pub fn merge(outputs: NamedOutputs, config: &MergeConfig) -> Result<MergeResult>
         assign_ranks(&mut prepared, &names, &config.priority, &mut warnings);
     }
 
-    let mut result = match config.method {
-        MergeMethod::WeightedVote => {
-            run(&prepared, Weighted { scores: [0.0; 3], use_conf: config.use_confidence })
-        }
-        MergeMethod::Majority => run(&prepared, Majority { votes: [0; 3] }),
-        MergeMethod::Priority => run(&prepared, Priority { best: None }),
-    };
+    let mut result = run(&prepared, config.method, config.use_confidence);
     result.method = config.method;
     result.strategies = names;
     result.warnings = warnings;
@@ -131,7 +124,7 @@ type Columns = (Vec<f64>, Vec<i8>, Option<Vec<f64>>, usize);
 
 /// Validates one output's cells, then sorts by timestamp and drops duplicates keeping the
 /// last row of each (input order decides "last", so a stable sort is used). Returns the
-/// columns with the `+∞` sentinel appended and the number of rows dropped.
+/// columns and the number of rows dropped.
 fn normalise(name: &str, out: StrategyOutput) -> Result<Columns> {
     let mut ts = out.timestamp.unwrap_or_default();
     let n = ts.len();
@@ -146,11 +139,20 @@ fn normalise(name: &str, out: StrategyOutput) -> Result<Columns> {
     if let Some(row) = sig.iter().position(|s| !(-1..=1).contains(s)) {
         return Err(super::bad_signal(name, row, &sig[row].to_string()));
     }
-    for (row, t) in ts.iter_mut().enumerate() {
-        if !t.is_finite() {
-            return Err(super::bad_timestamp(name, row, &t.to_string()));
-        }
-        *t += 0.0; // -0 → +0, so the two zeros are one timestamp for sorting too
+    // One pass: -0 → +0 (so the two zeros are one timestamp for sorting too), finiteness,
+    // and whether the column is already sorted / strictly increasing.
+    let (mut finite, mut sorted, mut strict) = (true, true, true);
+    let mut prev = f64::NEG_INFINITY;
+    for t in ts.iter_mut() {
+        *t += 0.0;
+        finite &= t.is_finite();
+        sorted &= prev <= *t;
+        strict &= prev < *t;
+        prev = *t;
+    }
+    if !finite {
+        let row = ts.iter().position(|t| !t.is_finite()).unwrap_or(0);
+        return Err(super::bad_timestamp(name, row, &ts[row].to_string()));
     }
     let mut conf = out.confidence;
     if let Some(c) = &conf {
@@ -166,7 +168,7 @@ fn normalise(name: &str, out: StrategyOutput) -> Result<Columns> {
         }
     }
 
-    if !ts.windows(2).all(|w| w[0] <= w[1]) {
+    if !sorted {
         // Stable sort of row indices: equal timestamps keep their input order.
         let mut idx: Vec<u32> = (0..n as u32).collect();
         idx.sort_by(|&a, &b| ts[a as usize].total_cmp(&ts[b as usize]));
@@ -175,7 +177,7 @@ fn normalise(name: &str, out: StrategyOutput) -> Result<Columns> {
         conf = conf.map(|c| idx.iter().map(|&i| c[i as usize]).collect());
     }
     let mut dups = 0;
-    if !ts.windows(2).all(|w| w[0] < w[1]) {
+    if !strict {
         let mut w = 0usize;
         for r in 0..n {
             if w > 0 && ts[w - 1] == ts[r] {
@@ -195,7 +197,6 @@ fn normalise(name: &str, out: StrategyOutput) -> Result<Columns> {
             c.truncate(w);
         }
     }
-    ts.push(f64::INFINITY);
     Ok((ts, sig, conf, dups))
 }
 
@@ -212,143 +213,131 @@ fn check_len(name: &str, field: &str, len: usize, expected: usize) -> Result<()>
     .with("expected", expected))
 }
 
-/// One merge method: collects the signals present at a timestamp, then decides.
-trait Vote {
-    fn add(&mut self, strategy: usize, p: &Prepared, row: usize);
-    /// (signal code, confidence, strategy used); resets for the next timestamp.
-    fn decide(&mut self) -> (i8, f64, u32);
-    const USES_STRATEGY: bool = false;
-}
-
 /// Winner of three scores (Sell, Hold, Buy). A tie for the top score → Hold: with no
 /// consensus the merger does not act. Confidence = winner's score / total (0 if total 0).
-fn pick(scores: [f64; 3]) -> (i8, f64) {
-    let total = scores[0] + scores[1] + scores[2];
-    let top = scores[0].max(scores[1]).max(scores[2]);
+#[inline]
+fn pick(sell: f64, hold: f64, buy: f64) -> (i8, f64) {
+    let total = sell + hold + buy;
+    let top = sell.max(hold).max(buy);
     let tol = TIE_TOLERANCE * total;
-    let at_top = scores.iter().filter(|&&s| top - s <= tol).count();
-    let winner = if at_top > 1 {
-        1
-    } else if top == scores[2] {
-        2
-    } else if top == scores[0] {
-        0
-    } else {
-        1
+    let at_top = (top - sell <= tol) as u32 + (top - hold <= tol) as u32 + (top - buy <= tol) as u32;
+    // Selects rather than branches: the winner of random votes is unpredictable.
+    let code: i8 = if at_top > 1 { 0 } else if top == buy { 1 } else if top == sell { -1 } else { 0 };
+    let score = if code > 0 { buy } else if code < 0 { sell } else { hold };
+    (code, if total > 0.0 { score / total } else { 0.0 })
+}
+
+/// The sorted union of all strategies' timestamps. Strategies usually share their bars, so
+/// a strategy whose timestamps equal the union so far costs one slice comparison; others are
+/// folded in by a two-pointer merge.
+fn union_of(prepared: &[Prepared]) -> Vec<f64> {
+    let Some(longest) = prepared.iter().max_by_key(|p| p.ts.len()) else {
+        return Vec::new();
     };
-    let conf = if total > 0.0 { scores[winner] / total } else { 0.0 };
-    (winner as i8 - 1, conf)
+    let mut union = longest.ts.clone();
+    for p in prepared {
+        let ts = p.ts.as_slice();
+        if ts.len() == union.len() && ts == union.as_slice() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(union.len() + ts.len() / 8);
+        let (mut i, mut j) = (0, 0);
+        while i < union.len() && j < ts.len() {
+            let (a, b) = (union[i], ts[j]);
+            out.push(a.min(b));
+            i += (a <= b) as usize;
+            j += (b <= a) as usize;
+        }
+        out.extend_from_slice(&union[i..]);
+        out.extend_from_slice(&ts[j..]);
+        union = out;
+    }
+    union
 }
 
-struct Weighted {
-    scores: [f64; 3],
-    use_conf: bool,
+/// Calls `f(row, position)` for every row of a strategy with the row's position in the
+/// union (every timestamp of the strategy is in the union, both strictly increasing).
+#[inline]
+fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize)) {
+    let n = p.ts.len();
+    if n == union.len() {
+        // Same length as the union it is part of → the same timestamps.
+        (0..n).for_each(|r| f(r, r));
+        return;
+    }
+    let mut j = 0;
+    for r in 0..n {
+        let t = p.ts[r];
+        while j < union.len() && union[j] < t {
+            j += 1;
+        }
+        f(r, j);
+        j += 1;
+    }
 }
 
-impl Vote for Weighted {
-    #[inline]
-    fn add(&mut self, _: usize, p: &Prepared, row: usize) {
-        let mut v = p.weight;
-        if self.use_conf {
-            if let Some(c) = &p.conf {
-                v *= c[row];
+/// The merge, strategy by strategy over columns: find the union of timestamps, then let
+/// each strategy add its votes at its rows' positions, then decide every row. Each pass is
+/// a sequential sweep with no per-timestamp allocation.
+fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> MergeResult {
+    let union = union_of(prepared);
+    let n = union.len();
+    // When every strategy has every timestamp, counts are known and positions are rows.
+    let all_aligned = prepared.iter().all(|p| p.ts.len() == n);
+    let mut strategy_count = vec![if all_aligned { prepared.len() as u32 } else { 0 }; n];
+    let count = |j: usize, counts: &mut [u32]| {
+        if !all_aligned {
+            counts[j] += 1;
+        }
+    };
+
+    let mut signal = vec![0i8; n];
+    let mut confidence = vec![0.0f64; n];
+    let mut strategy_used = None;
+    match method {
+        MergeMethod::WeightedVote | MergeMethod::Majority => {
+            let mut scores = vec![[0.0f64; 3]; n];
+            for p in prepared {
+                let w = if method == MergeMethod::Majority { 1.0 } else { p.weight };
+                match (&p.conf, use_confidence && method == MergeMethod::WeightedVote) {
+                    (Some(c), true) => for_each_position(p, &union, |r, j| {
+                        scores[j][(p.sig[r] + 1) as usize] += w * c[r];
+                        count(j, &mut strategy_count);
+                    }),
+                    _ => for_each_position(p, &union, |r, j| {
+                        scores[j][(p.sig[r] + 1) as usize] += w;
+                        count(j, &mut strategy_count);
+                    }),
+                }
+            }
+            for ((sc, sig), conf) in scores.iter().zip(signal.iter_mut()).zip(confidence.iter_mut()) {
+                (*sig, *conf) = pick(sc[0], sc[1], sc[2]);
             }
         }
-        self.scores[(p.sig[row] + 1) as usize] += v;
-    }
-    #[inline]
-    fn decide(&mut self) -> (i8, f64, u32) {
-        let (s, c) = pick(self.scores);
-        self.scores = [0.0; 3];
-        (s, c, 0)
-    }
-}
-
-struct Majority {
-    votes: [u32; 3],
-}
-
-impl Vote for Majority {
-    #[inline]
-    fn add(&mut self, _: usize, p: &Prepared, row: usize) {
-        self.votes[(p.sig[row] + 1) as usize] += 1;
-    }
-    #[inline]
-    fn decide(&mut self) -> (i8, f64, u32) {
-        let v = self.votes;
-        self.votes = [0; 3];
-        let (s, c) = pick([v[0] as f64, v[1] as f64, v[2] as f64]);
-        (s, c, 0)
-    }
-}
-
-/// Keeps the present strategy with the lowest rank; confidence is that row's own
-/// confidence when the strategy gave one, else 1.
-struct Priority {
-    best: Option<(u32, i8, f64, u32)>,
-}
-
-impl Vote for Priority {
-    const USES_STRATEGY: bool = true;
-    #[inline]
-    fn add(&mut self, strategy: usize, p: &Prepared, row: usize) {
-        if self.best.is_none_or(|(rank, ..)| p.rank < rank) {
-            let conf = p.conf.as_ref().map_or(1.0, |c| c[row]);
-            self.best = Some((p.rank, p.sig[row], conf, strategy as u32));
-        }
-    }
-    #[inline]
-    fn decide(&mut self) -> (i8, f64, u32) {
-        let (_, s, c, used) = self.best.take().unwrap_or((0, 0, 0.0, 0));
-        (s, c, used)
-    }
-}
-
-/// The k-way merge: each step takes the smallest head timestamp among the strategies, lets
-/// every strategy whose head equals it vote, and advances those heads.
-fn run<V: Vote>(prepared: &[Prepared], mut vote: V) -> MergeResult {
-    let cap = prepared.iter().map(|p| p.ts.len() - 1).max().unwrap_or(0);
-    let mut timestamp = Vec::with_capacity(cap);
-    let mut signal = Vec::with_capacity(cap);
-    let mut confidence = Vec::with_capacity(cap);
-    let mut strategy_count = Vec::with_capacity(cap);
-    let mut used = Vec::with_capacity(if V::USES_STRATEGY { cap } else { 0 });
-    let mut cursor = vec![0usize; prepared.len()];
-    loop {
-        let mut t = f64::INFINITY;
-        for (p, &c) in prepared.iter().zip(&cursor) {
-            let head = p.ts[c];
-            if head < t {
-                t = head;
+        MergeMethod::Priority => {
+            // Lowest priority first, so each position ends with its highest-priority strategy.
+            let mut order: Vec<usize> = (0..prepared.len()).collect();
+            order.sort_by_key(|&s| std::cmp::Reverse(prepared[s].rank));
+            let mut used = vec![0u32; n];
+            for s in order {
+                let p = &prepared[s];
+                for_each_position(p, &union, |r, j| {
+                    signal[j] = p.sig[r];
+                    confidence[j] = p.conf.as_ref().map_or(1.0, |c| c[r]);
+                    used[j] = s as u32;
+                    count(j, &mut strategy_count);
+                });
             }
-        }
-        if t == f64::INFINITY {
-            break;
-        }
-        let mut count = 0u32;
-        for (s, (p, c)) in prepared.iter().zip(cursor.iter_mut()).enumerate() {
-            if p.ts[*c] == t {
-                vote.add(s, p, *c);
-                *c += 1;
-                count += 1;
-            }
-        }
-        let (sig, conf, by) = vote.decide();
-        timestamp.push(t);
-        signal.push(sig);
-        confidence.push(conf);
-        strategy_count.push(count);
-        if V::USES_STRATEGY {
-            used.push(by);
+            strategy_used = Some(used);
         }
     }
     MergeResult {
-        method: MergeMethod::WeightedVote,
-        timestamp,
+        method,
+        timestamp: union,
         signal,
         confidence,
         strategy_count,
-        strategy_used: V::USES_STRATEGY.then_some(used),
+        strategy_used,
         strategies: Vec::new(),
         warnings: Vec::new(),
         error: None,
@@ -361,10 +350,11 @@ mod tests {
 
     #[test]
     fn pick_ties_go_to_hold() {
-        assert_eq!(pick([1.0, 0.0, 1.0]), (0, 0.0));
-        assert_eq!(pick([0.0, 1.0, 1.0]), (0, 0.5));
-        assert_eq!(pick([0.0, 0.0, 0.0]), (0, 0.0));
-        assert_eq!(pick([0.1 + 0.2, 0.0, 0.3]).0, 0);
-        assert_eq!(pick([2.0, 1.0, 1.0]), (-1, 0.5));
+        assert_eq!(pick(1.0, 0.0, 1.0), (0, 0.0));
+        assert_eq!(pick(0.0, 1.0, 1.0), (0, 0.5));
+        assert_eq!(pick(0.0, 0.0, 0.0), (0, 0.0));
+        assert_eq!(pick(0.1 + 0.2, 0.0, 0.3).0, 0);
+        assert_eq!(pick(2.0, 1.0, 1.0), (-1, 0.5));
+        assert_eq!(pick(0.0, 1.0, 3.0), (1, 0.75));
     }
 }

@@ -119,10 +119,17 @@ fn code_to_signal(c: i8) -> Signal {
     }
 }
 
-/// Parses one signal cell given as text (`buy`/`sell`/`hold`, any case); the error names
-/// the strategy and the row.
+/// Parses one signal cell given as text: `buy`/`sell`/`hold` in any case, or the codes
+/// `'1'`/`'0'`/`'-1'` written as text; the error names the strategy and the row.
 pub fn signal_from_text(text: &str, strategy: &str, row: usize) -> Result<i8> {
-    Signal::from_text(text).map(Signal::as_i8).ok_or_else(|| bad_signal(strategy, row, &format!("'{text}'")))
+    parse_signal_text(text).ok_or_else(|| bad_signal(strategy, row, &format!("'{text}'")))
+}
+
+/// `Some(code)` for `buy`/`sell`/`hold` (any case, spaces ignored) or `1`/`0`/`-1` as text.
+pub fn parse_signal_text(text: &str) -> Option<i8> {
+    Signal::from_text(text)
+        .or_else(|| text.trim().parse::<f64>().ok().and_then(Signal::from_number))
+        .map(Signal::as_i8)
 }
 
 /// Parses one numeric signal cell (`1`/`0`/`-1`); the error names the strategy and the row.
@@ -187,6 +194,9 @@ mod tests {
     #[test]
     fn signal_cells_parse_or_name_the_row() {
         assert_eq!(signal_from_text("sElL", "a", 0), Ok(-1));
+        assert_eq!(signal_from_text(" -1 ", "a", 0), Ok(-1));
+        assert!(signal_from_text("2", "a", 0).is_err());
+        assert!(signal_from_text("", "a", 0).is_err());
         assert_eq!(signal_from_number(1.0, "a", 0), Ok(1));
         let e = signal_from_number(2.0, "rsi", 7).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_INPUT");

@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::future::Future;
 use std::rc::{Rc, Weak};
 
@@ -310,6 +310,80 @@ struct Deadline {
 
 type QueueKey = (i32, Reverse<u64>);
 
+/// Waiting tasks: one FIFO per priority class (O(1) push and pop; classes are few). Cancelling or
+/// dropping a waiting task only unlinks it (its `queue_key` no longer matches) and leaves a stale
+/// entry that is skipped when reached; the FIFOs are compacted when stale entries pile up.
+#[derive(Default)]
+struct PrioQueue {
+    classes: BTreeMap<i32, VecDeque<(u64, TaskId)>>,
+    len: usize,
+    stale: usize,
+}
+
+impl PrioQueue {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, key: QueueKey, id: TaskId) {
+        self.classes.entry(key.0).or_default().push_back((key.1 .0, id));
+        self.len += 1;
+    }
+
+    fn live<R: Runner>(tasks: &IdMap<TaskId, Task<R>>, p: i32, seq: u64, id: TaskId) -> bool {
+        tasks.get(&id).is_some_and(|t| t.queue_key == Some((p, Reverse(seq))))
+    }
+
+    /// Highest priority, oldest first.
+    fn pop_highest<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) -> Option<TaskId> {
+        loop {
+            let mut class = self.classes.last_entry()?;
+            let p = *class.key();
+            match class.get_mut().pop_front() {
+                None => {
+                    class.remove();
+                }
+                Some((seq, id)) if Self::live(tasks, p, seq, id) => {
+                    self.len -= 1;
+                    return Some(id);
+                }
+                Some(_) => self.stale -= 1,
+            }
+        }
+    }
+
+    /// Lowest priority, newest first: the task that would run last.
+    fn lowest<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) -> Option<(QueueKey, TaskId)> {
+        loop {
+            let mut class = self.classes.first_entry()?;
+            let p = *class.key();
+            match class.get().back().copied() {
+                None => {
+                    class.remove();
+                }
+                Some((seq, id)) if Self::live(tasks, p, seq, id) => return Some(((p, Reverse(seq)), id)),
+                Some(_) => {
+                    class.get_mut().pop_back();
+                    self.stale -= 1;
+                }
+            }
+        }
+    }
+
+    /// A waiting task left the queue (its entry is now stale).
+    fn unlink<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) {
+        self.len -= 1;
+        self.stale += 1;
+        if self.stale > 64 + self.len {
+            for (p, q) in self.classes.iter_mut() {
+                q.retain(|&(seq, id)| Self::live(tasks, *p, seq, id));
+            }
+            self.classes.retain(|_, q| !q.is_empty());
+            self.stale = 0;
+        }
+    }
+}
+
 struct Task<R: Runner> {
     id: TaskId,
     name: u32,
@@ -326,6 +400,8 @@ struct Task<R: Runner> {
     queue_key: Option<QueueKey>,
     job: R::Job,
     handle: Option<R::Attempt>,
+    /// Callbacks waiting for the outcome (result()).
+    waiters: Vec<Waiter<R::Value>>,
     last_failure: Option<(FailClass, String, Option<R::Value>)>,
 }
 
@@ -497,7 +573,7 @@ struct Core<R: Runner> {
     next_id: TaskId,
     seq: u64,
     tasks: IdMap<TaskId, Task<R>>,
-    queue: BTreeMap<QueueKey, TaskId>,
+    queue: PrioQueue,
     deadlines: BinaryHeap<Reverse<Deadline>>,
     running: usize,
     backoff: usize,
@@ -519,7 +595,6 @@ struct Core<R: Runner> {
     recent_failures: std::collections::VecDeque<FailureInfo>,
     reporter: Reporter<R::Value>,
     rng: ChaCha8Rng,
-    waiters: IdMap<TaskId, Vec<Waiter<R::Value>>>,
     idle_waiters: Vec<IdleWaiter>,
 }
 
@@ -532,7 +607,7 @@ impl<R: Runner> Core<R> {
             next_id: 1,
             seq: 0,
             tasks: IdMap::default(),
-            queue: BTreeMap::new(),
+            queue: PrioQueue::default(),
             deadlines: BinaryHeap::new(),
             running: 0,
             backoff: 0,
@@ -552,7 +627,6 @@ impl<R: Runner> Core<R> {
             last_name: None,
             fails: ClassCounts::default(),
             recent_failures: Default::default(),
-            waiters: IdMap::default(),
             idle_waiters: Vec::new(),
         }
     }
@@ -598,7 +672,7 @@ impl<R: Runner> Core<R> {
             let key = (t.priority, Reverse(self.seq));
             t.queue_key = Some(key);
             t.queued_at = now;
-            self.queue.insert(key, id);
+            self.queue.push(key, id);
         }
     }
 
@@ -619,8 +693,11 @@ impl<R: Runner> Core<R> {
         };
         let name_idx = self.intern(name);
         let mut drop_new = false;
+        // Only a task that would have to wait counts against maxQueue (so maxQueue = 0 means
+        // "start now or not at all").
+        let would_wait = self.paused || self.running + self.queue.len() >= self.cfg.max_concurrent;
         if let Some(max) = self.cfg.max_queue {
-            if self.waiting() >= max {
+            if would_wait && self.waiting() >= max {
                 match self.cfg.overflow {
                     Overflow::Reject => {
                         self.rejected += 1;
@@ -639,8 +716,8 @@ impl<R: Runner> Core<R> {
                     }
                     Overflow::DropLowest => {
                         let new_key = (opts.priority, Reverse(self.seq + 1));
-                        match self.queue.first_key_value() {
-                            Some((k, &victim)) if *k < new_key => {
+                        match self.queue.lowest(&self.tasks) {
+                            Some((k, victim)) if k < new_key => {
                                 if let Some(task) = self.take_out(victim) {
                                     let err = self.drop_error(&task, max);
                                     self.conclude(task, Status::Dropped, Err(TaskError { error: err, cause: None }), now, fx);
@@ -673,6 +750,7 @@ impl<R: Runner> Core<R> {
             queue_key: None,
             job,
             handle: None,
+            waiters: Vec::new(),
             last_failure: None,
         };
         if drop_new {
@@ -705,8 +783,8 @@ impl<R: Runner> Core<R> {
     /// Removes a live task from the table and from whatever it was waiting in.
     fn take_out(&mut self, id: TaskId) -> Option<Task<R>> {
         let task = self.tasks.remove(&id)?;
-        if let Some(key) = task.queue_key {
-            self.queue.remove(&key);
+        if task.queue_key.is_some() {
+            self.queue.unlink(&self.tasks);
         } else if task.status == Status::Retrying {
             self.backoff -= 1;
         } else if task.status == Status::Running {
@@ -719,7 +797,7 @@ impl<R: Runner> Core<R> {
     }
 
     /// Records a finished task; the task is already out of the live table.
-    fn conclude(&mut self, task: Task<R>, status: Status, outcome: Outcome<R::Value>, now: f64, fx: &mut Effects<R>) {
+    fn conclude(&mut self, mut task: Task<R>, status: Status, outcome: Outcome<R::Value>, now: f64, fx: &mut Effects<R>) {
         self.counts.bump(status);
         let class = match status {
             Status::Failed => Some(FailClass::Exception),
@@ -752,10 +830,8 @@ impl<R: Runner> Core<R> {
                 at: now,
             });
         }
-        if !self.waiters.is_empty() {
-            if let Some(ws) = self.waiters.remove(&task.id) {
-                fx.push(Effect::Notify(ws, outcome.clone()));
-            }
+        if !task.waiters.is_empty() {
+            fx.push(Effect::Notify(std::mem::take(&mut task.waiters), outcome.clone()));
         }
         self.reporter.push(Record {
             id: task.id,
@@ -779,7 +855,7 @@ impl<R: Runner> Core<R> {
             return None;
         }
         loop {
-            let (_, id) = self.queue.pop_last()?;
+            let id = self.queue.pop_highest(&self.tasks)?;
             let Some(task) = self.tasks.get_mut(&id) else { continue };
             task.queue_key = None;
             if task.status == Status::Retrying {
@@ -821,11 +897,12 @@ impl<R: Runner> Core<R> {
                     if let Some(t) = self.tasks.get_mut(&info.id) {
                         t.handle = Some(handle);
                     }
-                } else {
+                } else if self.reporter.get(info.id).is_none_or(|r| r.status == Status::Cancelled) {
                     // Cancelled (or shut down) by the job itself while it was being started.
                     let reason = if self.closed { AbortReason::Shutdown } else { AbortReason::Cancelled };
                     fx.push(Effect::Abort(handle, reason));
                 }
+                // Otherwise the attempt already settled during its own start: nothing to stop.
             }
             Err(failure) => {
                 if self.is_current(info) {
@@ -1217,7 +1294,9 @@ impl<R: Runner> Inner<R> {
             let Some((info, job)) = next else { break };
             let res = self.runner.start(&job, info, &handle);
             let mut fx = Vec::new();
-            self.core.borrow_mut().started(info, res, self.env.now_ms(), &mut fx);
+            // Only a synchronous failure needs the end time; success reuses the start time.
+            let end = if res.is_err() { self.env.now_ms() } else { now };
+            self.core.borrow_mut().started(info, res, end, &mut fx);
             if !fx.is_empty() {
                 self.run_effects(fx);
             }
@@ -1316,8 +1395,8 @@ impl<R: Runner> Dispatcher<R> {
     pub fn on_result(&self, id: TaskId, cb: Box<dyn FnOnce(Outcome<R::Value>)>) {
         let ready = {
             let mut core = self.inner.core.borrow_mut();
-            if core.tasks.contains_key(&id) {
-                core.waiters.entry(id).or_default().push(cb);
+            if let Some(t) = core.tasks.get_mut(&id) {
+                t.waiters.push(cb);
                 return;
             }
             match core.reporter.get(id) {

@@ -3,4 +3,5 @@
 
 mod signal;
 pub mod strategies;
+pub mod rules;
 pub use signal::Signal;

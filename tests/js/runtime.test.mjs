@@ -297,3 +297,41 @@ test('ServiceContainer: services before analyzers, reverse cleanup, failure name
   assert.deepEqual(log, ['init db', 'init broker', 'cleanup db']);
   assert.deepEqual(f.status().map((s) => s.state), ['stopped', 'failed', 'registered']);
 });
+
+test('thenables that call back synchronously are settled asynchronously and not aborted', async () => {
+  const d = new Dispatcher({ maxConcurrent: 1 });
+  let sig;
+  const id = d.submit('thenable', (signal) => { sig = signal; return { then(ok) { ok('sync'); } }; });
+  assert.equal(d.status(id), 'running');
+  assert.equal(await d.result(id), 'sync');
+  assert.equal(sig.aborted, false);
+  assert.throws(() => d.submit('not-fn', 42), (e) => e.code === 'INVALID_INPUT');
+  const zero = new Dispatcher({ maxConcurrent: 1, maxQueue: 0 });
+  zero.submit('a', () => sleep(5));
+  assert.throws(() => zero.submit('b', () => sleep(5)), (e) => e.code === 'QUEUE_FULL');
+  await zero.onIdle();
+  assert.equal(typeof zero.submit('c', async () => 1), 'number');
+});
+
+test('Scheduler: a blocked loop makes runs late; skip drops them, catch_up_once runs once', async () => {
+  const d = new Dispatcher({ maxConcurrent: 4 });
+  const s = new Scheduler(d, { graceMs: 5 });
+  const skip = s.addJob('skip', async () => {}, { everyMs: 50 }, { missed: 'skip' });
+  const catchUp = s.addJob('catch', async () => {}, { everyMs: 50 }, { missed: 'catch_up_once' });
+  s.start();
+  await sleep(5);
+  const end = performance.now() + 170;
+  while (performance.now() < end); // the loop is blocked past three deadlines (50, 100, 150)
+  // Let the overdue timers fire (Node's timer clock is stale right after a block).
+  for (let i = 0; i < 200 && (s.job(skip).timerLag.count === 0 || s.job(catchUp).timerLag.count === 0); i++) await sleep(1);
+  s.stop();
+  await d.onIdle();
+  const a = s.job(skip);
+  const b = s.job(catchUp);
+  assert.ok(a.skippedMissed >= 3, `skip: ${JSON.stringify(a)}`);
+  assert.equal(a.caughtUp, 0);
+  assert.equal(b.caughtUp, 1, `catch_up_once: ${JSON.stringify(b)}`);
+  assert.ok(b.skippedMissed >= 2, `catch_up_once collapses the missed deadlines: ${JSON.stringify(b)}`);
+  assert.equal(b.runs, a.runs + 1);
+  assert.ok(a.timerLag.max >= 100, `lag ${a.timerLag.max}`);
+});
