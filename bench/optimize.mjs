@@ -4,7 +4,7 @@
 //    and bar-evaluations/s (combinations × bars / s) for the thread-less build in Node and the
 //    threaded build in headless Chromium (dedicated Worker, 1 thread and all threads);
 //  - a 100,000-combination backtesting.py grid on GOOG in Node, with the wasm memory it used.
-// Usage: node bench/optimize.mjs [--shared ../shared] [--reps 3] [--no-browser]
+// Usage: node bench/optimize.mjs [--shared ../shared] [--reps 5] [--no-browser] [--no-node]
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const shared = resolve(root, opt('--shared', '../shared'));
 const reps = Number(opt('--reps', '5'));
 const browser = !args.includes('--no-browser');
+const node = !args.includes('--no-node');
 
 const synthCsv = readFileSync(join(shared, 'data/SYNTH_100K_1H.csv'), 'utf8');
 const ref = JSON.parse(readFileSync(join(shared, 'reference/vectorbt/SYNTH_100K_smacross.json'), 'utf8'));
@@ -30,6 +31,8 @@ const GRID = {
   topK: 1,
   progressIntervalMs: 1000,
 };
+// A denser grid on the same data, long enough (~2 s) for a stable thread speed-up reading.
+const DENSE = { ...GRID, space: { n1: { start: 2, stop: 62, step: 2 }, n2: { start: 10, stop: 310, step: 5 } } };
 const BIG = { strategy: 'SmaCross', space: { n1: { start: 1, stop: 317 }, n2: { start: 1, stop: 317 } },
   maximize: 'Sharpe Ratio', commission: 0.002, progressIntervalMs: 1000 };
 
@@ -38,34 +41,37 @@ const row = (where, what, combos, bars, ms, extra = '', cpuMs = NaN) => rows.pus
 
 // 1. Thread-less build in Node (initSync gives us the wasm memory to measure).
 const single = await import(join(root, 'pkg/single/stratlab.js'));
-const exports = single.initSync({ module: readFileSync(join(root, 'pkg/single/stratlab_bg.wasm')) });
-const synth = single.Ohlcv.fromCsv(synthCsv);
-let best = Infinity;
-let bestCpu = Infinity;
-let check = null;
-await single.optimize(synth, GRID); // warm-up: lets V8 tier the wasm up
-for (let i = 0; i < reps; i++) {
+if (node) {
+  const exports = single.initSync({ module: readFileSync(join(root, 'pkg/single/stratlab_bg.wasm')) });
+  const synth = single.Ohlcv.fromCsv(synthCsv);
+  let best = Infinity;
+  let bestCpu = Infinity;
+  let check = null;
+  await single.optimize(synth, GRID); // warm-up: lets V8 tier the wasm up
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await single.optimize(synth, GRID);
+    best = Math.min(best, performance.now() - t0);
+    bestCpu = Math.min(bestCpu, process.cpuUsage(c0).user / 1000);
+    check = r;
+  }
+  if (check.results.length !== ref.combos.length) throw new Error(`expected ${ref.combos.length} combinations, got ${check.results.length}`);
+  const maxRel = Math.max(...check.results.map((r, i) => Math.abs(r.value - ref.combos[i].total_return) / Math.abs(ref.combos[i].total_return)));
+  row('Node, thread-less', 'SYNTH_100K vectorbt grid', check.results.length, synth.length, best, `max rel. error vs vectorbt ${maxRel.toExponential(1)}`, bestCpu);
+
+  const goog = single.Ohlcv.fromCsv(readFileSync(join(root, 'www/data/GOOG.csv'), 'utf8'));
+  const memBefore = exports.memory.buffer.byteLength;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await single.optimize(synth, GRID);
-  best = Math.min(best, performance.now() - t0);
-  bestCpu = Math.min(bestCpu, process.cpuUsage(c0).user / 1000);
-  check = r;
+  const big = await single.optimize(goog, BIG);
+  const bigMs = performance.now() - t0;
+  const bigCpu = process.cpuUsage(c0).user / 1000;
+  const memAfter = exports.memory.buffer.byteLength;
+  row('Node, thread-less', 'GOOG backtesting.py grid 316×316', big.results.length, goog.length, bigMs,
+    `wasm memory ${(memBefore / 2 ** 20).toFixed(0)} → ${(memAfter / 2 ** 20).toFixed(0)} MB`, bigCpu);
 }
-if (check.results.length !== ref.combos.length) throw new Error(`expected ${ref.combos.length} combinations, got ${check.results.length}`);
-const maxRel = Math.max(...check.results.map((r, i) => Math.abs(r.value - ref.combos[i].total_return) / Math.abs(ref.combos[i].total_return)));
-row('Node, thread-less', 'SYNTH_100K vectorbt grid', check.results.length, synth.length, best, `max rel. error vs vectorbt ${maxRel.toExponential(1)}`, bestCpu);
-
-const goog = single.Ohlcv.fromCsv(readFileSync(join(root, 'www/data/GOOG.csv'), 'utf8'));
-const memBefore = exports.memory.buffer.byteLength;
-const c0 = process.cpuUsage();
-const t0 = performance.now();
-const big = await single.optimize(goog, BIG);
-const bigMs = performance.now() - t0;
-const bigCpu = process.cpuUsage(c0).user / 1000;
-const memAfter = exports.memory.buffer.byteLength;
-row('Node, thread-less', 'GOOG backtesting.py grid 316×316', big.results.length, goog.length, bigMs,
-  `wasm memory ${(memBefore / 2 ** 20).toFixed(0)} → ${(memAfter / 2 ** 20).toFixed(0)} MB`, bigCpu);
+const bars = synthCsv.trimEnd().split('\n').length - 1;
 
 // 2. Threaded build in headless Chromium, from the dedicated Worker (www/optimize-worker.js).
 if (browser && existsSync(join(root, 'pkg/threads/stratlab_bg.wasm'))) {
@@ -76,7 +82,7 @@ if (browser && existsSync(join(root, 'pkg/threads/stratlab_bg.wasm'))) {
     const page = await ctx.newPage();
     await page.goto(srv.url);
     const hc = await page.evaluate(() => navigator.hardwareConcurrency);
-    for (const threads of [...new Set([1, hc])]) {
+    for (const [label, grid] of [['SYNTH_100K vectorbt grid', GRID], ['SYNTH_100K dense vectorbt grid', DENSE]]) for (const threads of [...new Set([1, hc])]) {
       const r = await page.evaluate(async ({ csv, grid, threads, reps }) => {
         const w = new Worker('/optimize-worker.js', { type: 'module' });
         const call = (msg, until) => new Promise((res, rej) => {
@@ -100,8 +106,8 @@ if (browser && existsSync(join(root, 'pkg/threads/stratlab_bg.wasm'))) {
         }
         w.terminate();
         return { best, n, ready, progress };
-      }, { csv: synthCsv, grid: GRID, threads, reps });
-      row(`Chromium worker, ${r.ready.build} ×${r.ready.threads}`, 'SYNTH_100K vectorbt grid', r.n, synth.length, r.best);
+      }, { csv: synthCsv, grid, threads, reps });
+      row(`Chromium worker, ${r.ready.build} ×${r.ready.threads}`, label, r.n, bars, r.best);
     }
   } finally {
     await ctx.close();
@@ -121,7 +127,9 @@ for (const r of rows) {
   const cpuRate = Number.isFinite(r.cpuMs) ? ` (${fmt(r.combos * r.bars / (r.cpuMs / 1000) / 1e6, 1)} M)` : '';
   console.log(`| ${r.where} | ${r.what} | ${fmt(r.combos)} | ${fmt(r.ms, 1)}${cpu} | ${fmt(r.combos / s)} | ${fmt(r.combos * r.bars / s / 1e6, 1)} M${cpuRate} | ${r.extra} |`);
 }
-const one = rows.find((r) => r.where.includes('×1'));
-const all = rows.filter((r) => r.where.includes('threads ×') && !r.where.includes('×1')).at(-1);
-if (one && all) console.log(`threaded speed-up (Chromium, ${all.where.split('×')[1]} threads vs 1): ${(one.ms / all.ms).toFixed(2)}×`);
+for (const what of new Set(rows.filter((r) => r.where.includes('threads ×')).map((r) => r.what))) {
+  const one = rows.find((r) => r.what === what && r.where.endsWith('×1'));
+  const all = rows.filter((r) => r.what === what && r.where.includes('threads ×') && !r.where.endsWith('×1')).at(-1);
+  if (one && all) console.log(`threaded speed-up, ${what} (Chromium, ${all.where.split('×')[1]} threads vs 1): ${(one.ms / all.ms).toFixed(2)}×`);
+}
 console.log('vectorbt reference point (issue 6): about 2.5 M bar-evaluations/s on this machine class.');

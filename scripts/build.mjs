@@ -31,7 +31,11 @@ function stableSnippets(dir) {
     rmSync(join(snippets, 'stratlab'), { recursive: true, force: true });
     renameSync(join(snippets, name), join(snippets, 'stratlab'));
     const glue = join(dir, 'stratlab.js');
-    writeFileSync(glue, readFileSync(glue, 'utf8').replaceAll(`./snippets/${name}/`, './snippets/stratlab/'));
+    // Only the ES import specifiers move; the wasm import-object keys keep the original name.
+    const text = readFileSync(glue, 'utf8').split('\n')
+      .map((line) => (line.startsWith('import ') ? line.replace(`./snippets/${name}/`, './snippets/stratlab/') : line))
+      .join('\n');
+    writeFileSync(glue, text);
   }
 }
 
@@ -83,6 +87,12 @@ if (!args.has('--single-only')) {
 
 // 3. The loader, types and package.json.
 cpSync(join(root, 'js'), pkgDir, { recursive: true });
+// The optimizer's dedicated Worker ships in the package too (export './worker'); in pkg/ the
+// builds sit next to it instead of under ./pkg/.
+const workerSrc = readFileSync(join(root, 'www', 'optimize-worker.js'), 'utf8');
+const workerPkg = workerSrc.replace('`./pkg/${build}/stratlab.js`', '`./${build}/stratlab.js`');
+if (workerPkg === workerSrc) throw new Error('www/optimize-worker.js: module URL pattern not found; update scripts/build.mjs');
+writeFileSync(join(pkgDir, 'optimize-worker.js'), workerPkg);
 const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
 const manifest = {
   name: 'stratlab',

@@ -9,6 +9,7 @@ use super::batch::BatchPlan;
 use super::engine::{Evaluate, Evaluation, Objective, Stat};
 use super::params::Params;
 use super::search::{join, Candidates};
+use super::space::Dim;
 use crate::backtest::{self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace};
 use crate::backtest::vectorbt::{cross_total_return, VbtCross};
 use crate::backtest::SliceSignals;
@@ -79,6 +80,11 @@ impl<'a> BacktestEvaluator<'a> {
                 ))
                 .with("path", path)
                 .with("parameter", name.as_str()));
+            }
+        }
+        for (name, dim) in candidates.space.names.iter().zip(&candidates.space.dims) {
+            if let Some(p) = spec.params.iter().find(|p| p.name == name) {
+                check_dim(p, dim, &join(prefix, &format!("space.{name}")))?;
             }
         }
         let config = BacktestConfig::from_json(&Value::Object(backtest_config.clone()), &[]).map_err(|mut e| {
@@ -311,6 +317,47 @@ fn moving_average(semantics: Semantics, close: &[f64], n: usize, out: &mut [f64]
         Semantics::BacktestingPy => ma::pandas_rolling_mean_into(close, n, out),
         Semantics::Vectorbt => ma::vectorbt_rolling_mean_into(close, n, out),
     }
+}
+
+/// The space of one strategy parameter fits its schema: numbers only, within [min, max], and
+/// integer parameters only from integer-valued forms. Caught here with the path rather than as
+/// one failure per combination.
+fn check_dim(p: &strategies::ParamSpec, dim: &Dim, path: &str) -> Result<()> {
+    if let Dim::Values(vals) = dim {
+        if let Some(bad) = vals.iter().find(|v| v.as_f64().is_none()) {
+            return Err(Error::invalid_parameter(format!("{path}: '{}' takes numbers, got {bad}", p.name))
+                .with("path", path)
+                .with("parameter", p.name));
+        }
+    }
+    let fractional = match dim {
+        Dim::Values(vals) => vals.iter().filter_map(|v| v.as_f64()).any(|x| x.fract() != 0.0),
+        Dim::Range { start, step, .. } => start.fract() != 0.0 || step.fract() != 0.0,
+        Dim::QUniform { q, .. } => q.fract() != 0.0,
+        Dim::RandInt { .. } => false,
+        Dim::Uniform { .. } | Dim::LogUniform { .. } => true,
+    };
+    if p.integer && fractional {
+        return Err(Error::invalid_parameter(format!(
+            "{path}: '{}' is a whole number; use {{randint: [lo, hi]}}, {{quniform: [lo, hi, 1]}} or a range",
+            p.name
+        ))
+        .with("path", path)
+        .with("parameter", p.name));
+    }
+    if let Some((lo, hi)) = dim.bounds() {
+        if lo < p.min || hi > p.max {
+            return Err(Error::invalid_parameter(format!(
+                "{path}: '{}' must stay within [{}, {}], the space reaches [{lo}, {hi}]",
+                p.name, p.min, p.max
+            ))
+            .with("path", path)
+            .with("parameter", p.name)
+            .with("min", p.min)
+            .with("max", p.max));
+        }
+    }
+    Ok(())
 }
 
 /// A moving-average period: a whole number in [1, bars].

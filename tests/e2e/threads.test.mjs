@@ -71,3 +71,14 @@ test('load() falls back to the thread-less build without cross-origin isolation'
     await plain.close();
   }
 });
+
+test('the packaged Worker (pkg/optimize-worker.js) loads the threaded build next to it', async () => {
+  await page.goto(`${srv.url}health`);
+  const ready = await page.evaluate(() => new Promise((resolve, reject) => {
+    const w = new Worker('/pkg/optimize-worker.js', { type: 'module' });
+    w.onmessage = (e) => (e.data.type === 'ready' ? resolve(e.data) : reject(new Error(JSON.stringify(e.data))));
+    w.onerror = (e) => reject(new Error(e.message));
+    w.postMessage({ type: 'init', threads: 2 });
+  }));
+  assert.deepEqual(ready, { type: 'ready', build: 'threads', threads: 2 });
+});

@@ -51,6 +51,7 @@ test('workerd: POST /api/v1/optimize/batch runs the seed request on the bundled 
       common_config: { maximize: 'Sharpe Ratio', cash: 10000, commission: 0.002, finalize_trades: true },
       strategy_specific_configs: {
         SmaCross: { space: { n1: { start: 5, stop: 30, step: 5 }, n2: { start: 10, stop: 70, step: 5 } }, constraint: 'n1 < n2' },
+        RSI: { space: { timeperiod: [7, 14, 21], lower: [20, 30], upper: [70, 80] } },
       },
       parallel_jobs: 2,
     }),
@@ -67,7 +68,7 @@ test('workerd: POST /api/v1/optimize/batch runs the seed request on the bundled 
 test('workerd: a bad batch request is a 400 with the error code and path', async () => {
   const res = await fetch(`${base}/api/v1/optimize/batch`, {
     method: 'POST',
-    body: JSON.stringify({ strategies: ['NoSuchStrategy'], common_config: {} }),
+    body: JSON.stringify({ strategies: ['NoSuchStrategy'], common_config: { space: { n: [1, 2] } } }),
   });
   assert.equal(res.status, 400);
   const { error } = await res.json();
