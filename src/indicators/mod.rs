@@ -1,6 +1,6 @@
 //! The indicator catalogue: 42 TA-Lib indicators, exact to TA-Lib's C arithmetic.
 //!
-//! Every indicator is a streaming state machine (a [`Kernel`]) declared once in
+//! Every indicator is a streaming state machine (a `Kernel`) declared once in
 //! [`catalogue`](self::catalogue()); batch computation drives the same state machine over the
 //! input columns, so streaming equals batch bit for bit by construction. The declaration
 //! table also gives the lookback, the catalogue entry and the JS export.
