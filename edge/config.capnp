@@ -11,6 +11,7 @@ const stratlabWorker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "stratlab.js", esModule = embed "../pkg/single/stratlab.js"),
+    (name = "snippets/stratlab/inline0.js", esModule = embed "../pkg/single/snippets/stratlab/inline0.js"),
     (name = "stratlab_bg.wasm", wasm = embed "../pkg/single/stratlab_bg.wasm"),
     (name = "GOOG.csv", text = embed "../www/data/GOOG.csv"),
   ],

@@ -41,10 +41,15 @@ pub const CASES: [(&str, &[(&str, f64)]); 8] = [
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    // Optional second argument: run only this indicator (for profiling).
+    let only = std::env::args().nth(2);
     let [open, high, low, close, volume] = synth(n);
     let inputs = Inputs { open: Some(&open), high: Some(&high), low: Some(&low), close: Some(&close), volume: Some(&volume) };
     let mut parts = Vec::new();
     for (name, params) in CASES {
+        if only.as_deref().is_some_and(|o| !o.eq_ignore_ascii_case(name)) {
+            continue;
+        }
         let params: Params = params.iter().map(|(k, v)| (*k, *v)).collect();
         let outs = output_names(name).expect("known indicator").len();
         let mut bufs = vec![vec![0.0; n]; outs];

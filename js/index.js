@@ -14,7 +14,7 @@ export function threadsSupported() {
 }
 
 /**
- * Initialise stratlab once (idempotent).
+ * Initialise stratlab once (idempotent: the first call's options win; later calls get the same result).
  * @param {{threads?: 'auto'|boolean, threadCount?: number, module_or_path?: any}} [options]
  * @returns {Promise<{build: 'threads'|'single', reason: string, threads: number, api: object}>}
  */

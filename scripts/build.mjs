@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds pkg/: the thread-less build (stable, --target web), the threaded build (nightly,
 // build-std, wasm-bindgen-rayon) and the hand-written loader, as one npm package.
-// Usage: node scripts/build.mjs [--single-only] [--dev]
+// Usage: node scripts/build.mjs [--single-only] [--dev] [--if-stale]
+//   --if-stale: skip when pkg/ is newer than every source file (npm start uses it).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +21,46 @@ function run(cmd, argv, extraEnv = {}) {
   execFileSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
 }
 
+/** wasm-bindgen puts `inline_js` snippets under `snippets/<crate>-<hash>/`; a stable path lets
+ *  static module lists (edge/config.capnp) name them. */
+function stableSnippets(dir) {
+  const snippets = join(dir, 'snippets');
+  if (!existsSync(snippets)) return;
+  for (const name of readdirSync(snippets)) {
+    if (!/^stratlab-[0-9a-f]+$/.test(name)) continue;
+    rmSync(join(snippets, 'stratlab'), { recursive: true, force: true });
+    renameSync(join(snippets, name), join(snippets, 'stratlab'));
+    const glue = join(dir, 'stratlab.js');
+    // Only the ES import specifiers move; the wasm import-object keys keep the original name.
+    const text = readFileSync(glue, 'utf8').split('\n')
+      .map((line) => (line.startsWith('import ') ? line.replace(`./snippets/${name}/`, './snippets/stratlab/') : line))
+      .join('\n');
+    writeFileSync(glue, text);
+  }
+}
+
 function tidy(dir) {
+  stableSnippets(dir);
   // wasm-pack drops a package.json, README and a '*' .gitignore in each out dir; the
   // top-level package.json describes the whole package instead.
   for (const f of ['.gitignore', 'package.json', 'README.md', 'LICENSE']) rmSync(join(dir, f), { force: true });
+}
+
+/** Newest modification time under `path` (files only). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
+if (args.has('--if-stale')) {
+  const built = ['single', 'threads'].every((b) => existsSync(join(pkgDir, b, 'stratlab_bg.wasm')));
+  const sources = Math.max(...['src', 'js', 'Cargo.toml', 'Cargo.lock'].map((p) => newest(join(root, p))));
+  if (built && newest(join(pkgDir, 'package.json')) > sources) {
+    console.log('[build] pkg/ is up to date');
+    process.exit(0);
+  }
 }
 
 mkdirSync(pkgDir, { recursive: true });
@@ -50,6 +87,12 @@ if (!args.has('--single-only')) {
 
 // 3. The loader, types and package.json.
 cpSync(join(root, 'js'), pkgDir, { recursive: true });
+// The optimizer's dedicated Worker ships in the package too (export './worker'); in pkg/ the
+// builds sit next to it instead of under ./pkg/.
+const workerSrc = readFileSync(join(root, 'www', 'optimize-worker.js'), 'utf8');
+const workerPkg = workerSrc.replace('`./pkg/${build}/stratlab.js`', '`./${build}/stratlab.js`');
+if (workerPkg === workerSrc) throw new Error('www/optimize-worker.js: module URL pattern not found; update scripts/build.mjs');
+writeFileSync(join(pkgDir, 'optimize-worker.js'), workerPkg);
 const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
 const manifest = {
   name: 'stratlab',

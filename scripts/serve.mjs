@@ -50,13 +50,16 @@ function resolveFile(urlPath) {
   return null;
 }
 
-export function createApp() {
+/** `isolated: false` drops the isolation headers (to see the thread-less fallback). */
+export function createApp({ isolated = true } = {}) {
   const started = Date.now();
   return createServer((req, res) => {
     // Cross-origin isolation: required for SharedArrayBuffer and the threaded build.
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (isolated) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    }
     const url = new URL(req.url, 'http://localhost');
     if (url.pathname === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -28,7 +28,9 @@ command -v wasm-pack >/dev/null || { log "installing wasm-pack"; cargo install w
 
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.stamp ] || [ package-lock.json -nt node_modules/.stamp ]; then
   log "npm install"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional binaries (deno,
+  # workerd) out of the lockfile and `npm ci` then refuses it as out of sync.
+  npm install --no-audit --no-fund --loglevel=error
   touch node_modules/.stamp
 fi
 log "ready"

@@ -272,12 +272,12 @@ fn threads_match_sequential() {
     let plan = config(r#"{"strategy": "S", "space": {"n1": {"randint": [1, 40]}, "n2": {"loguniform": [1, 80]}}, "method": "random", "maxTries": 2000, "seed": 11, "maximize": "Sharpe Ratio", "topK": 25}"#)
         .plan("", None)
         .expect("plan");
-    // Order-sensitive objective state: each thread sees evaluations in a different order, yet
-    // folded results must match.
-    let seen = Mutex::new(Vec::new());
+    // Records which pool thread ran each evaluation: completion order differs between the
+    // runs, yet the folded results must match.
+    let seen = Mutex::new(std::collections::HashSet::new());
     let eval = |p: &Params| {
         if let Ok(mut s) = seen.lock() {
-            s.push(p.get_f64("n1").unwrap_or(0.0));
+            s.insert(rayon::current_thread_index());
         }
         bowl(p)
     };
@@ -290,6 +290,10 @@ fn threads_match_sequential() {
     assert!(same(&seq.rows, &par.rows));
     assert!(same(&seq.top, &par.top));
     assert_eq!(seq.rows.len(), 2000);
+    // The parallel run really spread evaluations over pool threads (index Some(_)), and the
+    // sequential one ran on the caller (None).
+    let threads = seen.lock().map(|s| s.iter().filter(|t| t.is_some()).count()).unwrap_or(0);
+    assert!(threads > 1, "evaluations ran on {threads} pool threads");
     let _ = Report::new("S", &par);
 }
 

@@ -122,6 +122,9 @@ fn constraint_errors_are_invalid_parameter() {
     let e = Constraint::compile("n1 < n3", &s, "constraint").expect_err("unknown var");
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     assert_eq!(e.detail("variable").and_then(|v| v.as_str()), Some("n3"));
+    let deep = format!("{}n1{} < n2", "(".repeat(600), ")".repeat(600));
+    let e = Constraint::compile(&deep, &s, "constraint").expect_err("too long");
+    assert_eq!(e.detail("limit").and_then(|v| v.as_u64()), Some(1000));
     let e = Constraint::compile("n1 < < n2", &s, "constraint").expect_err("syntax");
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     let e = Constraint::compile("n1 + n2", &s, "constraint").expect_err("not boolean");

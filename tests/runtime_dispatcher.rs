@@ -247,14 +247,22 @@ fn retries_use_seeded_exponential_backoff_with_jitter() {
         let v = starts.borrow().clone();
         (v, st)
     }
-    let (a, st) = run(1);
-    assert_eq!(st, Status::Completed);
-    assert_eq!(a.len(), 4);
-    for k in 1..4 {
-        let gap = a[k] - a[k - 1];
-        let base = 100.0 * 2f64.powi(k as i32 - 1);
-        assert!(gap >= base * 0.5 && gap < base, "retry {k}: gap {gap} not in [{}, {base})", base * 0.5);
+    // Over many seeds every backoff lies in [base/2, base) and the jitter spans that range.
+    let (mut lo, mut hi) = (f64::MAX, 0f64);
+    for seed in 0..40 {
+        let (a, st) = run(seed);
+        assert_eq!(st, Status::Completed);
+        assert_eq!(a.len(), 4);
+        for k in 1..4 {
+            let gap = a[k] - a[k - 1];
+            let base = 100.0 * 2f64.powi(k as i32 - 1);
+            assert!(gap >= base * 0.5 && gap < base, "seed {seed} retry {k}: gap {gap} not in [{}, {base})", base * 0.5);
+            lo = lo.min(gap / base);
+            hi = hi.max(gap / base);
+        }
     }
+    assert!(lo < 0.55 && hi > 0.95, "jitter factors span [{lo}, {hi}]");
+    let (a, _) = run(1);
     assert_eq!(run(1).0, a, "same seed, same timing");
     assert_ne!(run(2).0, a, "different seed, different jitter");
 }
@@ -697,4 +705,68 @@ fn invariant_holds_for_100k_tasks_with_faults_drop_lowest() {
 #[test]
 fn invariant_holds_for_100k_tasks_with_faults_reject() {
     fault_storm(Overflow::Reject, 7);
+}
+
+#[test]
+fn cancelled_waiting_tasks_leave_order_and_drop_policy_intact() {
+    let (env, d) = setup(DispatcherConfig {
+        max_concurrent: 1,
+        max_queue: Some(150),
+        overflow: Overflow::DropLowest,
+        ..Default::default()
+    });
+    let log = Rc::new(RefCell::new(Vec::new()));
+    d.pause();
+    let ids: Vec<u64> = (0..300u64).map(|v| ok_task(&d, "o", &prio((v % 3) as i32), 1.0, v, &log)).collect();
+    // 150 waiting: the other 150 arrivals each dropped the lowest/newest (or themselves).
+    assert_eq!(d.counts().1.queued, 150);
+    assert_eq!(d.metrics().counts.dropped, 150);
+    // Cancel every other waiting task (enough to trigger compaction of the stale entries).
+    let waiting: Vec<u64> = ids.iter().copied().filter(|&id| d.status(id) == Some(Status::Queued)).collect();
+    for id in waiting.iter().step_by(2) {
+        assert!(d.cancel(*id));
+    }
+    assert_accounted(&d);
+    let survivors: Vec<u64> = waiting.iter().skip(1).step_by(2).copied().collect();
+    d.resume();
+    env.advance_by(10_000.0);
+    // Values equal ids - 1; expected order: priority desc, then FIFO.
+    let mut expected: Vec<u64> = survivors.iter().map(|id| id - 1).collect();
+    expected.sort_by_key(|v| (std::cmp::Reverse(v % 3), *v));
+    assert_eq!(*log.borrow(), expected);
+    assert_accounted(&d);
+}
+
+#[test]
+fn max_queue_counts_only_tasks_that_must_wait() {
+    let (env, d) = setup(DispatcherConfig { max_concurrent: 2, max_queue: Some(0), ..Default::default() });
+    let log = Rc::new(RefCell::new(Vec::new()));
+    ok_task(&d, "z", &prio(0), 5.0, 1, &log);
+    ok_task(&d, "z", &prio(0), 5.0, 2, &log);
+    let e = d.submit_fn("z", &prio(0), |_| async { Ok(3) }).expect_err("no slot, no queue");
+    assert_eq!(e.code, ErrorCode::QueueFull);
+    env.advance_by(10.0);
+    ok_task(&d, "z", &prio(0), 5.0, 4, &log);
+    env.advance_by(10.0);
+    assert_eq!(*log.borrow(), vec![1, 2, 4]);
+}
+
+#[test]
+fn zero_delay_retries_of_a_synchronous_failure_yield_between_attempts() {
+    let (env, d) = setup(DispatcherConfig { max_retries: 1_000_000, retry_delay_ms: 0.0, ..cfg(1) });
+    let calls = Rc::new(Cell::new(0u32));
+    let c2 = calls.clone();
+    // A job that fails at once (its future is ready immediately) and would retry forever.
+    let id = d
+        .submit_fn("spin", &SubmitOptions::default(), move |_| {
+            c2.set(c2.get() + 1);
+            async { Err::<u64, _>("always".to_string()) }
+        })
+        .expect("ok");
+    env.run_until_stalled();
+    assert_eq!(calls.get(), 1, "the retry waits for a timer tick");
+    env.run_until_idle(10);
+    assert_eq!(calls.get(), 11, "one attempt per tick");
+    assert!(d.cancel(id));
+    assert_accounted(&d);
 }

@@ -4,7 +4,7 @@
 
 use stratlab::js::data::JsOhlcv;
 use stratlab::js::indicators::{
-    catalogue, features, features_batch, indicator, lookback, JsIndicatorStream,
+    catalogue, features, features_batch, indicator, indicator_ohlcv, lookback, JsIndicatorStream,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -69,6 +69,17 @@ fn golden_spot_checks_on_goog() {
     let adx = column(&indicator("ADX", &data, &JsValue::NULL).unwrap(), "real");
     assert!(close_enough(adx.get_index(28), 40.851832898326975));
     assert_eq!(lookback("MACD", &JsValue::UNDEFINED).unwrap(), 33);
+}
+
+#[wasm_bindgen_test]
+fn indicator_on_a_resident_ohlcv_equals_the_copying_path() {
+    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let a = indicator_ohlcv("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let data: JsValue = data.into();
+    let b = indicator("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let (a, b) = (column(&a, "real").to_vec(), column(&b, "real").to_vec());
+    assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    assert!(close_enough(a[28], 40.851832898326975));
 }
 
 #[wasm_bindgen_test]
@@ -224,4 +235,60 @@ async fn features_batch_per_symbol() {
     // A promise-returning export, as JS sees it.
     let p = js_sys::Promise::resolve(&JsValue::from_f64(1.0));
     assert_eq!(JsFuture::from(p).await.unwrap().as_f64(), Some(1.0));
+}
+
+/// Every golden column (TA-Lib 0.8.1 on GOOG), computed inside wasm through the JS export:
+/// the wasm build's arithmetic (fused multiply-adds, libm) must agree with the native one.
+#[wasm_bindgen_test]
+fn all_golden_columns_inside_wasm() {
+    const REFERENCE: &str = include_str!("../../shared/reference/indicators/GOOG.csv");
+    const SPEC: &str = include_str!("../../shared/reference/indicators/spec.json");
+    let spec: serde_json::Value = serde_json::from_str(SPEC).unwrap();
+    let mut rdr = csv::Reader::from_reader(REFERENCE.as_bytes());
+    let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<f64>> = rdr
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        f64::NAN
+                    } else {
+                        c.parse().unwrap()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let data: JsValue = JsOhlcv::from_csv(GOOG).unwrap().into();
+    let mut checked = 0;
+    for entry in spec["indicators"].as_array().unwrap() {
+        let params = js_sys::JSON::parse(&entry["params"].to_string()).unwrap();
+        let func = entry["function"].as_str().unwrap();
+        let out = indicator(func, &data, &params).unwrap();
+        for o in entry["outputs"].as_array().unwrap() {
+            let o = o.as_str().unwrap();
+            let key = format!("{}.{o}", entry["id"].as_str().unwrap());
+            let j = headers.iter().position(|h| *h == key).unwrap();
+            let got = column(&out, o).to_vec();
+            let scale = rows
+                .iter()
+                .map(|r| r[j])
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |m, v| m.max(v.abs()));
+            for (i, row) in rows.iter().enumerate() {
+                let (g, w) = (got[i], row[j]);
+                assert_eq!(g.is_nan(), w.is_nan(), "{key}[{i}]: {g} vs {w}");
+                if !w.is_nan() {
+                    assert!(
+                        (g - w).abs() <= 1e-9 * w.abs() + 1e-10 * scale,
+                        "{key}[{i}]: {g} vs {w}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, headers.len());
 }

@@ -1,6 +1,7 @@
 // The stratlab dashboard: loads the bundled sample data through the wasm module and shows it.
 import { load, Ohlcv } from './pkg/index.js';
 import { drawLines } from './chart.js';
+import { indicatorsPanel, backtestPanel, optimizePanel } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const fmtDate = (ms, intraday) => new Date(ms).toISOString().slice(0, intraday ? 16 : 10).replace('T', ' ');
@@ -10,6 +11,7 @@ export const state = { data: null, symbol: 'GOOG', loaded: null };
 async function loadSymbol(symbol) {
   const text = await (await fetch(`data/${symbol}.csv`)).text();
   state.data = Ohlcv.fromCsv(text);
+  state.csv = text;
   state.symbol = symbol;
   const s = state.data.summary();
   const intraday = s.bars > 1 && (s.end - s.start) / (s.bars - 1) < 86_400_000 / 2;
@@ -29,12 +31,19 @@ function showError(e) {
 }
 
 async function main() {
-  const loaded = await load();
-  state.loaded = loaded;
+  // Light work (parsing, indicators, single backtests) runs on the page with the thread-less
+  // build; optimization runs in a dedicated Worker, on the threaded build when the page is
+  // cross-origin isolated. The badge shows the build that Worker chose.
+  state.loaded = await load({ threads: false });
   const badge = $('build');
-  badge.textContent = loaded.build === 'threads' ? `threads build (${loaded.threads} threads)` : 'single-thread build';
-  badge.title = loaded.reason;
-  badge.classList.toggle('threads', loaded.build === 'threads');
+  const showBuild = (m) => {
+    badge.textContent = m.build === 'threads' ? `threads build (${m.threads} threads)` : 'single-thread build';
+    badge.title = m.build === 'threads' ? 'optimizer runs on a rayon pool over web workers' : 'not cross-origin isolated: optimizer runs on one thread';
+    badge.classList.toggle('threads', m.build === 'threads');
+  };
+  indicatorsPanel(state, showError);
+  backtestPanel(state, showError);
+  optimizePanel(state, showError, showBuild);
   $('symbol').addEventListener('change', (ev) => loadSymbol(ev.target.value).catch(showError));
   await loadSymbol('GOOG');
   document.body.dataset.ready = 'true';

@@ -17,13 +17,19 @@
 
 let api = null;          // the initialised stratlab module
 let info = null;         // {build, threads}
+let initializing = null; // the one init in flight: messages may arrive before it resolves
 const datasets = new Map();
 const running = new Map(); // id → AbortController
 
 const defaultUrl = (build) => new URL(`./pkg/${build}/stratlab.js`, import.meta.url).href;
 
-async function init({ threads, build, moduleUrl } = {}) {
-  if (info) return info; // the rayon pool cannot be torn down: initialise once
+// The rayon pool cannot be torn down or made twice: initialise once, whoever asks first.
+function init(options = {}) {
+  initializing ??= doInit(options).catch((e) => { initializing = null; throw e; });
+  return initializing;
+}
+
+async function doInit({ threads, build, moduleUrl } = {}) {
   const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   const chosen = build ?? (isolated ? 'threads' : 'single');
   if (chosen === 'threads' && !isolated) {
@@ -68,7 +74,7 @@ async function runJob(msg) {
   running.set(id, ac);
   const t0 = performance.now();
   try {
-    if (!api) await init();
+    await init();
     const data = dataFor(msg);
     const callbacks = {
       signal: ac.signal,
@@ -94,7 +100,7 @@ self.onmessage = async (ev) => {
         postMessage({ type: 'ready', ...(await init(msg)) });
         break;
       case 'data': {
-        if (!api) await init();
+        await init();
         const d = api.Ohlcv.fromCsv(msg.csv);
         datasets.set(msg.key, d);
         postMessage({ type: 'data', key: msg.key, bars: d.length });

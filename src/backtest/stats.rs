@@ -25,9 +25,8 @@ pub struct StatsContext {
     period_last_bar: Vec<usize>,
     time: Vec<i64>,
     close: Vec<f64>,
-    /// `log(close[i+1] / close[i])` and its mean / sum of squared deviations (for Beta).
-    market_log_returns: Vec<f64>,
-    market_mean: f64,
+    /// `log(close[i+1] / close[i])` minus its mean, and the sum of their squares (for Beta).
+    market_centered: Vec<f64>,
     market_ss: f64,
 }
 
@@ -63,7 +62,8 @@ impl StatsContext {
         let market_log_returns: Vec<f64> = data.close.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
         let m = market_log_returns.len() as f64;
         let market_mean = market_log_returns.iter().sum::<f64>() / m;
-        let market_ss = market_log_returns.iter().map(|r| (r - market_mean) * (r - market_mean)).sum();
+        let market_centered: Vec<f64> = market_log_returns.iter().map(|r| r - market_mean).collect();
+        let market_ss = market_centered.iter().map(|r| r * r).sum();
         StatsContext {
             start: time.first().copied().unwrap_or(0),
             end: time.last().copied().unwrap_or(0),
@@ -72,8 +72,7 @@ impl StatsContext {
             period_last_bar,
             time: data.time.clone(),
             close: data.close.clone(),
-            market_log_returns,
-            market_mean,
+            market_centered,
             market_ss,
         }
     }
@@ -86,17 +85,19 @@ impl StatsContext {
         self.close.is_empty()
     }
 
-    /// A duration in ms, rounded up to the data's resolution (pandas `Timedelta.ceil`),
-    /// in days.
-    fn round_days(&self, ns: f64) -> f64 {
-        if ns.is_nan() {
-            return f64::NAN;
-        }
-        // pandas turns the float mean into whole nanoseconds by truncation.
-        let ns = ns.trunc() as i64;
+    /// A duration in ns, rounded up to the data's resolution (pandas `Timedelta.ceil`), in
+    /// days.
+    fn round_days(&self, ns: i64) -> f64 {
         let unit = self.resolution_ns.max(1);
         let ceiled = ns.div_euclid(unit) * unit + if ns.rem_euclid(unit) != 0 { unit } else { 0 };
         ceiled as f64 / NS_PER_DAY
+    }
+
+    /// The mean of durations summing to `sum_ms`, rounded up like [`Self::round_days`].
+    /// pandas averages nanoseconds as floats and truncates to whole nanoseconds.
+    fn round_mean_days(&self, sum_ms: i128, count: usize) -> f64 {
+        let mean_ns = (sum_ms * i128::from(NS_PER_MS)) as f64 / count as f64;
+        self.round_days(mean_ns.trunc() as i64)
     }
 }
 
@@ -379,7 +380,19 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     // pandas `pct_change().dropna()`: 0/0 after a wipe-out is dropped, x/0 = inf is kept.
     let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0).filter(|r| !r.is_nan());
     let count = period_returns.clone().count();
-    let g = geometric_mean(period_returns.clone());
+    // Σ ln(1 + r) telescopes to ln(last / first): one log instead of one per period. A
+    // period value ≤ 0 makes the geometric mean 0, as in backtesting.py.
+    let g = if count == 0 {
+        f64::NAN
+    } else if period_returns.clone().any(|r| r + 1.0 <= 0.0) {
+        0.0
+    } else {
+        // No value ≤ 0 means no 0/0 was dropped, so the product runs over every period.
+        match (buckets.first(), buckets.last()) {
+            (Some(&a), Some(&b)) => ((equity[b] / equity[a]).ln() / count as f64).exp() - 1.0,
+            _ => f64::NAN,
+        }
+    };
     let mean = period_returns.clone().sum::<f64>() / count as f64;
     let var = if count > 1 {
         period_returns.clone().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (count - 1) as f64
@@ -403,7 +416,7 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     let mut max_dd = f64::NEG_INFINITY;
     let mut dd_nan = false;
     let mut prev_zero: Option<usize> = None;
-    let (mut periods, mut dur_sum, mut dur_max, mut peak_sum) = (0usize, 0f64, f64::NAN, 0f64);
+    let (mut periods, mut dur_sum, mut dur_max, mut peak_sum) = (0usize, 0i128, 0i64, 0f64);
     let mut run_peak = 0.0f64;
     let (mut nonzero_count, mut nonzero_sum, mut nonzero_max) = (0usize, 0f64, f64::NAN);
     for (i, &e) in equity.iter().enumerate() {
@@ -423,10 +436,10 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
         if dd == 0.0 || i == n - 1 {
             if let Some(p) = prev_zero {
                 if i > p + 1 {
-                    let ms = (ctx.time[i] - ctx.time[p]) as f64;
+                    let ms = ctx.time[i] - ctx.time[p];
                     periods += 1;
-                    dur_sum += ms;
-                    dur_max = if dur_max.is_nan() { ms } else { dur_max.max(ms) };
+                    dur_sum += i128::from(ms);
+                    dur_max = dur_max.max(ms);
                     peak_sum += run_peak;
                 }
             }
@@ -439,8 +452,8 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     s.max_drawdown = -max_dd * 100.0;
     if periods > 0 {
         s.avg_drawdown = -(peak_sum / periods as f64) * 100.0;
-        s.max_drawdown_duration = ctx.round_days(dur_max * NS_PER_MS as f64);
-        s.avg_drawdown_duration = ctx.round_days(dur_sum / periods as f64 * NS_PER_MS as f64);
+        s.max_drawdown_duration = ctx.round_days(dur_max.saturating_mul(NS_PER_MS));
+        s.avg_drawdown_duration = ctx.round_mean_days(dur_sum, periods);
     } else {
         // backtesting.py then reports the non-zero drawdown values themselves here.
         let avg = if nonzero_count > 0 { nonzero_sum / nonzero_count as f64 } else { f64::NAN };
@@ -449,19 +462,21 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
         s.avg_drawdown_duration = avg;
     }
 
-    // Beta: covariance of equity and market log returns over the market's variance.
+    // Beta: covariance of equity and market log returns over the market's variance, in one
+    // pass: cov = Σ x·(y − ȳ) − x̄·Σ(y − ȳ). A flat bar has x = ln 1 = 0, so no log is taken.
     if n > 2 {
         let m = (n - 1) as f64;
-        let mut eq_mean = 0.0;
-        for w in equity.windows(2) {
-            eq_mean += (w[1] / w[0]).ln();
+        let (mut sum_x, mut sum_xy, mut sum_y) = (0.0, 0.0, 0.0);
+        for (w, &y) in equity.windows(2).zip(&ctx.market_centered[..n - 1]) {
+            sum_y += y;
+            if w[1] != w[0] {
+                let x = (w[1] / w[0]).ln();
+                sum_x += x;
+                sum_xy += x * y;
+            }
         }
-        eq_mean /= m;
-        let mut cov = 0.0;
-        for (w, r) in equity.windows(2).zip(&ctx.market_log_returns[..n - 1]) {
-            cov += ((w[1] / w[0]).ln() - eq_mean) * (r - ctx.market_mean);
-        }
-        s.beta = cov / ctx.market_ss;
+        // numpy gives NaN once a log return is infinite (equity reached 0).
+        s.beta = if sum_x.is_finite() { (sum_xy - sum_x / m * sum_y) / ctx.market_ss } else { f64::NAN };
     } else {
         s.beta = f64::NAN;
     }
@@ -517,8 +532,8 @@ pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_tradi
     s.best_trade = best * 100.0;
     s.worst_trade = worst * 100.0;
     s.avg_trade = geometric_mean(trades.iter().map(|t| t.return_pct)) * 100.0;
-    s.max_trade_duration = ctx.round_days(dur_max as f64 * NS_PER_MS as f64);
-    s.avg_trade_duration = ctx.round_days((dur_sum * i128::from(NS_PER_MS)) as f64 / kf);
+    s.max_trade_duration = ctx.round_days(dur_max.saturating_mul(NS_PER_MS));
+    s.avg_trade_duration = ctx.round_mean_days(dur_sum, k);
     s.profit_factor = pos_ret / or_nan(neg_ret.abs());
     s.expectancy = ret_sum / kf * 100.0;
     let pl_mean = pl_sum / kf;

@@ -4,8 +4,8 @@
 
 use super::ma::{Ema, Ma, Series};
 use super::params::Resolved;
-use super::window::{Extreme, Fifo, MonoDeque, NanWindow};
-use super::{is_zero, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
+use super::window::{Extreme, Fifo, MonoDeque};
+use super::{is_zero, is_zero_or_nan, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
 
 // ---------------------------------------------------------------- RSI / CMO
 
@@ -13,6 +13,9 @@ use super::{is_zero, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
 #[derive(Debug, Clone)]
 pub(crate) struct GainLoss {
     period: usize,
+    /// `period` and `period - 1` as f64, converted once.
+    p: f64,
+    p1: f64,
     seen: usize,
     prev: f64,
     gain: f64,
@@ -21,8 +24,11 @@ pub(crate) struct GainLoss {
 
 impl GainLoss {
     pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
         GainLoss {
-            period: period.max(1),
+            period,
+            p: period as f64,
+            p1: (period - 1) as f64,
             seen: 0,
             prev: 0.0,
             gain: 0.0,
@@ -41,10 +47,10 @@ impl GainLoss {
         }
         let diff = x - self.prev;
         self.prev = x;
-        let p = self.period as f64;
+        let p = self.p;
         if t > self.period {
-            self.loss *= (self.period - 1) as f64;
-            self.gain *= (self.period - 1) as f64;
+            self.loss *= self.p1;
+            self.gain *= self.p1;
         }
         if diff < 0.0 {
             self.loss -= diff;
@@ -75,7 +81,7 @@ impl Series for Rsi {
     fn next(&mut self, x: f64) -> Option<f64> {
         let (gain, loss) = self.0.next(x)?;
         let sum = gain + loss;
-        Some(if !is_zero(sum) {
+        Some(if !is_zero_or_nan(sum) {
             100.0 * (gain / sum)
         } else {
             0.0
@@ -113,7 +119,7 @@ impl Kernel for CmoK {
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.close).map(|(gain, loss)| {
             let sum = gain + loss;
-            if !is_zero(sum) {
+            if !is_zero_or_nan(sum) {
                 100.0 * ((gain - loss) / sum)
             } else {
                 0.0
@@ -272,15 +278,14 @@ impl Kernel for PpoK {
 
 // ---------------------------------------------------------------- stochastics, WILLR
 
-/// Highest high and lowest low over the last `window` bars. NaN policy: while a NaN high or
-/// low is inside the window the extremes are NaN.
+/// Highest high and lowest low over the last `window` bars; NaN values are skipped (TA-Lib
+/// 0.8), a window of only NaN gives NaN.
 #[derive(Debug, Clone)]
 pub(crate) struct HighLow {
     window: usize,
     idx: usize,
     hi: MonoDeque,
     lo: MonoDeque,
-    nan: NanWindow,
 }
 
 impl HighLow {
@@ -291,7 +296,6 @@ impl HighLow {
             idx: 0,
             hi: MonoDeque::new(Extreme::Max, window),
             lo: MonoDeque::new(Extreme::Min, window),
-            nan: NanWindow::default(),
         }
     }
 
@@ -302,20 +306,15 @@ impl HighLow {
         self.idx += 1;
         self.hi.push(i, high);
         self.lo.push(i, low);
-        self.nan.see(i, high);
-        self.nan.see(i, low);
         if i + 1 < self.window {
             return None;
-        }
-        if self.nan.inside(i, self.window) {
-            return Some((f64::NAN, f64::NAN));
         }
         Some((self.hi.value(), self.lo.value()))
     }
 }
 
-/// Raw %K: `(close - lowest) / ((highest - lowest) / 100)`, 0 when the range is flat
-/// (TA-Lib 0.8: within `EPSILON` of the extremes' magnitude, so rounding residue of a
+/// Raw %K: `100 * ((close - lowest) / (highest - lowest))` (TA-Lib 0.8's rounding), 0 when
+/// the range is flat (within `EPSILON` of the extremes' magnitude, so rounding residue of a
 /// constant series does not read as a full-range move).
 #[derive(Debug, Clone)]
 struct FastK(HighLow);
@@ -328,10 +327,9 @@ impl FastK {
     fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
         let (hh, ll) = self.0.next(high, low)?;
         let range = hh - ll;
-        let diff = range / 100.0;
         Some(
-            if diff != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
-                (close - ll) / diff
+            if range != 0.0 && !is_zero_scaled(range, hh.abs() + ll.abs()) {
+                100.0 * ((close - ll) / range)
             } else {
                 0.0
             },
@@ -450,9 +448,9 @@ impl Kernel for WillrK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.high, b.low).map(|(hh, ll)| {
-            let diff = (hh - ll) / (-100.0);
-            if diff != 0.0 {
-                (hh - b.close) / diff
+            let range = hh - ll;
+            if range != 0.0 {
+                -100.0 * ((hh - b.close) / range)
             } else {
                 0.0
             }
@@ -631,6 +629,7 @@ impl Kernel for TrixK {
 #[derive(Debug, Clone)]
 pub(crate) struct Dm {
     period: usize,
+    p: f64,
     seen: usize,
     prev_high: f64,
     prev_low: f64,
@@ -642,8 +641,10 @@ pub(crate) struct Dm {
 
 impl Dm {
     pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
         Dm {
-            period: period.max(1),
+            period,
+            p: period as f64,
             seen: 0,
             prev_high: 0.0,
             prev_low: 0.0,
@@ -669,7 +670,7 @@ impl Dm {
         let diff_m = self.prev_low - b.low;
         self.prev_high = b.high;
         self.prev_low = b.low;
-        let p = self.period as f64;
+        let p = self.p;
         if t >= self.period {
             self.minus -= self.minus / p;
             self.plus -= self.plus / p;
@@ -717,7 +718,11 @@ impl Di {
         }
         let (plus, minus, tr) = self.dm.next(b)?;
         let dm = if self.plus { plus } else { minus };
-        Some(if !is_zero(tr) { 100.0 * (dm / tr) } else { 0.0 })
+        Some(if !is_zero_or_nan(tr) {
+            100.0 * (dm / tr)
+        } else {
+            0.0
+        })
     }
     fn next_unsmoothed(&mut self, b: &Bar) -> Option<f64> {
         let d = &mut self.dm;
@@ -741,7 +746,7 @@ impl Di {
             return Some(0.0);
         }
         let tr = true_range(b.high, b.low, pc);
-        Some(if is_zero(tr) {
+        Some(if is_zero_or_nan(tr) {
             0.0
         } else if self.plus {
             diff_p / tr
@@ -812,11 +817,11 @@ impl Adx {
         self.seen += 1;
         let (plus, minus, tr) = self.dm.next(b)?;
         let p = self.period as f64;
-        let dx = if !is_zero(tr) {
+        let dx = if !is_zero_or_nan(tr) {
             let mdi = 100.0 * (minus / tr);
             let pdi = 100.0 * (plus / tr);
             let sum = mdi + pdi;
-            if !is_zero(sum) {
+            if !is_zero_or_nan(sum) {
                 Some(100.0 * ((mdi - pdi).abs() / sum))
             } else {
                 None
@@ -896,14 +901,14 @@ impl Kernel for AdxrK {
 
 // ---------------------------------------------------------------- AROON
 
-/// Bars since the highest high / lowest low over `period + 1` bars (latest bar wins ties).
+/// Bars since the highest high / lowest low over `period + 1` bars (latest bar wins ties,
+/// NaN skipped; a window without any number gives NaN).
 #[derive(Debug, Clone)]
 pub(crate) struct Aroon {
     period: usize,
     idx: usize,
     hi: MonoDeque,
     lo: MonoDeque,
-    nan: NanWindow,
 }
 
 impl Aroon {
@@ -914,7 +919,6 @@ impl Aroon {
             idx: 0,
             hi: MonoDeque::new(Extreme::Max, period + 1),
             lo: MonoDeque::new(Extreme::Min, period + 1),
-            nan: NanWindow::default(),
         }
     }
     /// `(today, index of highest, index of lowest)`, `None` in warm-up, NaN-flagged via `Err`.
@@ -924,17 +928,13 @@ impl Aroon {
         self.idx += 1;
         self.hi.push(i, b.high);
         self.lo.push(i, b.low);
-        self.nan.see(i, b.high);
-        self.nan.see(i, b.low);
         if i < self.period {
             return None;
         }
-        if self.nan.inside(i, self.period + 1) {
-            return Some(Err(()));
+        match (self.hi.front(), self.lo.front()) {
+            (Some((hi, _)), Some((lo, _))) => Some(Ok((i, hi, lo))),
+            _ => Some(Err(())),
         }
-        let hi = self.hi.front().map_or(i, |(j, _)| j);
-        let lo = self.lo.front().map_or(i, |(j, _)| j);
-        Some(Ok((i, hi, lo)))
     }
 }
 
@@ -1145,13 +1145,13 @@ impl Kernel for UltOscK {
             self.b[j] += tr;
         }
         let mut out = 0.0;
-        if !is_zero(self.b[0]) {
+        if !is_zero_or_nan(self.b[0]) {
             out += 4.0 * (self.a[0] / self.b[0]);
         }
-        if !is_zero(self.b[1]) {
+        if !is_zero_or_nan(self.b[1]) {
             out += 2.0 * (self.a[1] / self.b[1]);
         }
-        if !is_zero(self.b[2]) {
+        if !is_zero_or_nan(self.b[2]) {
             out += self.a[2] / self.b[2];
         }
         // Drop the term that leaves each window (bar t - period + 1).

@@ -215,10 +215,12 @@ impl Kernel for MidPriceK {
 // ---------------------------------------------------------------- ATR, NATR, TRANGE
 
 /// Wilder's ATR: the plain average of the first `period` true ranges, then
-/// `(atr * (period - 1) + tr) / period`. Period 1 is the true range itself.
+/// `(atr * (period - 1) + tr) / period` (period 1 gives the true range of finite bars).
 #[derive(Debug, Clone)]
 pub(crate) struct Atr {
     period: usize,
+    p: f64,
+    p1: f64,
     seen: usize,
     prev_close: f64,
     atr: f64,
@@ -226,8 +228,11 @@ pub(crate) struct Atr {
 
 impl Atr {
     fn new(period: usize) -> Self {
+        let period = period.max(1);
         Atr {
-            period: period.max(1),
+            period,
+            p: period as f64,
+            p1: (period - 1) as f64,
             seen: 0,
             prev_close: 0.0,
             atr: 0.0,
@@ -243,10 +248,9 @@ impl Atr {
             return None;
         }
         let tr = true_range(b.high, b.low, pc);
-        if self.period == 1 {
-            return Some(tr);
-        }
-        let p = self.period as f64;
+        // Period 1 runs the general recursion too ((atr * 0 + tr) / 1), as TA-Lib does, so a
+        // NaN or infinite range persists exactly as it does there.
+        let p = self.p;
         if t <= self.period {
             self.atr += tr;
             if t < self.period {
@@ -255,7 +259,7 @@ impl Atr {
             self.atr /= p;
             return Some(self.atr);
         }
-        self.atr *= (self.period - 1) as f64;
+        self.atr *= self.p1;
         self.atr += tr;
         self.atr /= p;
         Some(self.atr)

@@ -19,8 +19,8 @@ pub(crate) enum Extreme {
 /// Window maximum or minimum over the last `window` bars (by bar index).
 ///
 /// Among equal values the most recent bar wins, as TA-Lib's AROON scan (`>=`, `<=`) does.
-/// NaN handling is the caller's business (see [`NanWindow`]); comparisons with NaN are false,
-/// so a NaN never panics anything here.
+/// NaN values are skipped, as TA-Lib 0.8's window extremes skip them; a window holding only
+/// NaN has no extreme (`front()` is `None`).
 #[derive(Debug, Clone)]
 pub(crate) struct MonoDeque {
     kind: Extreme,
@@ -40,6 +40,10 @@ impl MonoDeque {
     /// Adds bar `idx` with value `v` and drops bars that left the window `(idx-window, idx]`.
     #[inline]
     pub(crate) fn push(&mut self, idx: usize, v: f64) {
+        if v.is_nan() {
+            self.evict(idx);
+            return;
+        }
         while let Some(&(_, back)) = self.items.back() {
             let dominated = match self.kind {
                 Extreme::Max => back <= v,
@@ -52,6 +56,12 @@ impl MonoDeque {
             }
         }
         self.items.push_back((idx, v));
+        self.evict(idx);
+    }
+
+    /// Drops bars that left the window ending at `idx`.
+    #[inline]
+    fn evict(&mut self, idx: usize) {
         while let Some(&(front, _)) = self.items.front() {
             if front + self.window <= idx {
                 self.items.pop_front();
@@ -61,7 +71,7 @@ impl MonoDeque {
         }
     }
 
-    /// (bar index, value) of the window's extreme; `None` only before the first push.
+    /// (bar index, value) of the window's extreme; `None` when the window holds no number.
     #[inline]
     pub(crate) fn front(&self) -> Option<(usize, f64)> {
         self.items.front().copied()
@@ -72,25 +82,25 @@ impl MonoDeque {
     }
 }
 
-/// Remembers the last bar whose value was NaN, to answer "is a NaN inside the window?".
-#[derive(Debug, Clone, Default)]
-pub(crate) struct NanWindow {
-    last_nan: Option<usize>,
-}
-
-impl NanWindow {
-    #[inline]
-    pub(crate) fn see(&mut self, idx: usize, v: f64) {
-        if v.is_nan() {
-            self.last_nan = Some(idx);
+/// Doubles a full ring buffer, unrolling it so the oldest element is at 0; returns the new head.
+#[cold]
+#[inline(never)]
+fn grow<T: Copy + Default>(buf: &mut Vec<T>, head: usize, len: usize) -> usize {
+    let cap = buf.len();
+    let mut next = Vec::with_capacity(cap * 2);
+    for k in 0..len {
+        let i = if head + k >= cap {
+            head + k - cap
+        } else {
+            head + k
+        };
+        if let Some(&v) = buf.get(i) {
+            next.push(v);
         }
     }
-
-    /// True when a NaN was seen in bars `(idx-window, idx]`.
-    #[inline]
-    pub(crate) fn inside(&self, idx: usize, window: usize) -> bool {
-        matches!(self.last_nan, Some(n) if n + window > idx)
-    }
+    next.resize(cap * 2, T::default());
+    *buf = next;
+    0
 }
 
 /// FIFO of the most recent values: a ring buffer that grows (doubling) only while warming
@@ -104,7 +114,11 @@ pub(crate) struct Fifo<T> {
 
 impl<T: Copy + Default> Fifo<T> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Fifo { buf: vec![T::default(); reserve(capacity).max(1)], head: 0, len: 0 }
+        Fifo {
+            buf: vec![T::default(); reserve(capacity).max(1)],
+            head: 0,
+            len: 0,
+        }
     }
 
     #[inline(always)]
@@ -117,21 +131,12 @@ impl<T: Copy + Default> Fifo<T> {
         }
     }
 
-    #[cold]
-    fn grow(&mut self) {
-        let mut next = Vec::with_capacity(self.buf.len() * 2);
-        for k in 0..self.len {
-            next.push(self.buf[self.slot(k)]);
-        }
-        next.resize(self.buf.len() * 2, T::default());
-        self.buf = next;
-        self.head = 0;
-    }
-
     #[inline]
     pub(crate) fn push(&mut self, v: T) {
         if self.len == self.buf.len() {
-            self.grow();
+            // A free function on the buffer alone, so `self` never escapes the hot loop and
+            // the optimiser can keep the owner's other fields in registers.
+            self.head = grow(&mut self.buf, self.head, self.len);
         }
         let i = self.slot(self.len);
         if let Some(slot) = self.buf.get_mut(i) {
@@ -181,7 +186,10 @@ impl<T: Copy + Default> Fifo<T> {
         let (a, b) = if self.head + self.len <= self.buf.len() {
             (&self.buf[self.head..self.head + self.len], &self.buf[..0])
         } else {
-            (&self.buf[self.head..], &self.buf[..self.head + self.len - self.buf.len()])
+            (
+                &self.buf[self.head..],
+                &self.buf[..self.head + self.len - self.buf.len()],
+            )
         };
         a.iter().chain(b.iter())
     }
@@ -215,6 +223,19 @@ mod tests {
     }
 
     #[test]
+    fn nan_is_skipped_and_an_all_nan_window_is_empty() {
+        let mut mx = MonoDeque::new(Extreme::Max, 2);
+        mx.push(0, 1.0);
+        mx.push(1, f64::NAN);
+        assert_eq!(mx.front(), Some((0, 1.0)));
+        mx.push(2, f64::NAN);
+        assert_eq!(mx.front(), None);
+        assert!(mx.value().is_nan());
+        mx.push(3, 5.0);
+        assert_eq!(mx.front(), Some((3, 5.0)));
+    }
+
+    #[test]
     fn fifo_wraps_and_grows() {
         let mut f: Fifo<f64> = Fifo::new(2);
         for i in 0..10 {
@@ -224,7 +245,10 @@ mod tests {
             }
         }
         assert_eq!(f.iter().copied().collect::<Vec<_>>(), vec![7.0, 8.0, 9.0]);
-        assert_eq!((f.at(0), f.back(0), f.back(2), f.at(3)), (Some(7.0), Some(9.0), Some(7.0), None));
+        assert_eq!(
+            (f.at(0), f.back(0), f.back(2), f.at(3)),
+            (Some(7.0), Some(9.0), Some(7.0), None)
+        );
         let mut g: Fifo<f64> = Fifo::new(1);
         for i in 0..100 {
             g.push(i as f64);
@@ -232,14 +256,5 @@ mod tests {
         assert_eq!(g.len(), 100);
         assert_eq!(g.at(57), Some(57.0));
         assert_eq!(g.pop(), Some(0.0));
-    }
-
-    #[test]
-    fn nan_window_expires() {
-        let mut w = NanWindow::default();
-        w.see(3, f64::NAN);
-        assert!(w.inside(3, 1));
-        assert!(w.inside(5, 3));
-        assert!(!w.inside(6, 3));
     }
 }

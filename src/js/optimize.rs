@@ -18,6 +18,70 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** One parameter's search space: fixed value, choice, range (stop exclusive) or distribution. */
+export type SpaceEntry = number | string | boolean | Array<number | string | boolean>
+  | { start?: number; stop: number; step?: number }
+  | { choice: Array<number | string | boolean> }
+  | { uniform: [number, number] } | { quniform: [number, number, number] }
+  | { loguniform: [number, number] } | { randint: [number, number] };
+export interface OptimizeConfig {
+  strategy: string;
+  space: Record<string, SpaceEntry>;
+  method?: 'grid' | 'random';
+  constraint?: string;
+  maximize?: string;
+  minimize?: string;
+  maxTries?: number;
+  seed?: number;
+  topK?: number;
+  maxCombinations?: number;
+  timeoutMs?: number;
+  progressIntervalMs?: number;
+  export?: Array<'csv' | 'json'>;
+  /** Backtest configuration keys (cash, commission, semantics, finalize_trades, ...). */
+  [backtestKey: string]: unknown;
+}
+export interface OptimizeProgress {
+  done: number; total: number; fraction: number;
+  best: { params: Record<string, number | string | boolean>; value: number } | null;
+  elapsedMs: number; etaMs: number | null;
+  strategy?: string; job?: number; jobs?: number; fold?: number; folds?: number;
+}
+export interface OptimizeRow { params: Record<string, number | string | boolean>; value: number; error?: string; strategy?: string }
+export interface OptimizeCallbacks {
+  onProgress?: (p: OptimizeProgress) => void;
+  onResult?: (r: OptimizeRow) => void;
+  onFold?: (f: any) => void;
+  signal?: AbortSignal;
+}
+export interface OptimizeResult {
+  strategy: string;
+  status: 'complete' | 'timeout' | 'cancelled';
+  complete: boolean;
+  best: { params: Record<string, number | string | boolean>; value: number; stats: Record<string, number | string> } | null;
+  results: OptimizeRow[];
+  top: Array<{ params: Record<string, number | string | boolean>; value: number; stats: Record<string, number | string> }>;
+  summary: any;
+  heatmap?: { params: [string, string]; rows: Array<number | string | boolean>; columns: Array<number | string | boolean>; values: Array<Array<number | null>> };
+  text: string;
+  csv?: string;
+  json?: string;
+}
+export interface BatchRequest {
+  strategies: string[];
+  common_config?: Partial<OptimizeConfig>;
+  strategy_specific_configs?: Record<string, Partial<OptimizeConfig> | null> | null;
+  parallel_jobs?: number;
+  timeout_ms?: number;
+  job_timeout_ms?: number;
+}
+export interface WalkForwardConfig extends OptimizeConfig {
+  trainBars: number; testBars: number; stepBars?: number; mode?: 'rolling' | 'anchored';
+}
+"#;
+
 /// `{onProgress, onResult, onFold, signal}` from the optional third argument.
 struct Callbacks {
     on_progress: Option<js_sys::Function>,
@@ -221,11 +285,15 @@ fn with_partial(e: Error, partial: &impl Serialize) -> JsValue {
 /// `optimize(data, config, callbacks?)` → Promise of `{best: {params, value, stats}, results,
 /// top, summary, heatmap?, text, status, ...}`. Rejects with CANCELLED (AbortSignal) or
 /// TIMEOUT (`timeoutMs`), partial results in `err.details.partial`.
-#[wasm_bindgen]
-pub fn optimize(data: &JsOhlcv, config: JsValue, callbacks: JsValue) -> js_sys::Promise {
+#[wasm_bindgen(unchecked_return_type = "Promise<OptimizeResult>")]
+pub fn optimize(
+    data: &JsOhlcv,
+    #[wasm_bindgen(unchecked_param_type = "OptimizeConfig")] config: JsValue,
+    callbacks: Option<JsValue>,
+) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(OptimizeConfig, Callbacks)> =
-        from_js::<OptimizeConfig>(config, "optimize config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks)?)));
+        from_js::<OptimizeConfig>(config, "optimize config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (config, mut cb) = parsed?;
         let plan = config.plan("", None)?;
@@ -258,11 +326,15 @@ pub fn optimize(data: &JsOhlcv, config: JsValue, callbacks: JsValue) -> js_sys::
 /// timeout_ms?, job_timeout_ms?}, callbacks?)` → Promise of `{jobs, summary, perStrategy, text,
 /// warnings}`. Timeouts mark jobs (`status: 'timeout'`, partial results kept); an AbortSignal
 /// rejects with CANCELLED, the partial batch report in `err.details.partial`.
-#[wasm_bindgen(js_name = optimizeBatch)]
-pub fn optimize_batch(data: &JsOhlcv, request: JsValue, callbacks: JsValue) -> js_sys::Promise {
+#[wasm_bindgen(js_name = optimizeBatch, unchecked_return_type = "Promise<any>")]
+pub fn optimize_batch(
+    data: &JsOhlcv,
+    #[wasm_bindgen(unchecked_param_type = "BatchRequest")] request: JsValue,
+    callbacks: Option<JsValue>,
+) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(BatchRequest, Callbacks)> =
-        from_js::<BatchRequest>(request, "batch request").and_then(|r| Ok((r, Callbacks::from_js(&callbacks)?)));
+        from_js::<BatchRequest>(request, "batch request").and_then(|r| Ok((r, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (request, mut cb) = parsed?;
         let plan = request.plan()?;
@@ -295,11 +367,15 @@ pub fn optimize_batch(data: &JsOhlcv, request: JsValue, callbacks: JsValue) -> j
 
 /// `walkForward(data, {...optimize config, trainBars, testBars, stepBars?, mode?}, callbacks?)`
 /// → Promise of `{mode, folds: [...], combined}`; `onFold(fold)` streams each fold.
-#[wasm_bindgen(js_name = walkForward)]
-pub fn walk_forward(data: &JsOhlcv, config: JsValue, callbacks: JsValue) -> js_sys::Promise {
+#[wasm_bindgen(js_name = walkForward, unchecked_return_type = "Promise<any>")]
+pub fn walk_forward(
+    data: &JsOhlcv,
+    #[wasm_bindgen(unchecked_param_type = "WalkForwardConfig")] config: JsValue,
+    callbacks: Option<JsValue>,
+) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(WalkForwardConfig, Callbacks)> =
-        from_js::<WalkForwardConfig>(config, "walkForward config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks)?)));
+        from_js::<WalkForwardConfig>(config, "walkForward config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (config, mut cb) = parsed?;
         let wf = WalkForward::new(&config, data.len())?;

@@ -7,7 +7,7 @@
 use super::convert::to_js;
 use super::errors::{invalid_input, to_js_error, JsResult};
 use crate::runtime::clock::{AbortReason, Clock, Env, TimerId};
-use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError};
+use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError, TaskId, WaitState};
 use crate::runtime::container::{Component, ComponentKind, ServiceContainer};
 use crate::runtime::scheduler::{JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS};
 use crate::runtime::{monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor, SubmitOptions};
@@ -38,16 +38,29 @@ function wantsSignal(fn) {
 export function run_task(fn, settle, id, attempt) {
   const c = wantsSignal(fn) ? new AbortController() : undefined;
   const p = c === undefined ? fn() : fn(c.signal);
-  if (p !== null && typeof p === 'object' && typeof p.then === 'function') {
-    p.then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
-  } else {
-    Promise.resolve(p).then((v) => settle(id, attempt, true, v));
-  }
+  // Promise.resolve returns a native promise as is and adopts other thenables asynchronously,
+  // so settle never runs inside this call.
+  Promise.resolve(p).then((v) => settle(id, attempt, true, v), (e) => settle(id, attempt, false, e));
   return c;
 }
 export function track_async(p, t0, record, name) {
   return p.then((v) => { record(name, clock.now() - t0, true, undefined); return v; },
                 (e) => { record(name, clock.now() - t0, false, e); throw e; });
+}
+// Per-dispatcher waiters of result(): id -> {p, res, rej}; one promise per task however many
+// times result() is called.
+export function wait_for(map, id) {
+  let e = map.get(id);
+  if (e === undefined) {
+    e = {};
+    e.p = new Promise((res, rej) => { e.res = res; e.rej = rej; });
+    map.set(id, e);
+  }
+  return e.p;
+}
+export function notify_waiter(map, id, ok, v) {
+  const e = map.get(id);
+  if (e !== undefined) { map.delete(id); if (ok) e.res(v); else e.rej(v); }
 }
 export class Deferred {
   constructor() { this.promise = new Promise((res, rej) => { this.res = res; this.rej = rej; }); }
@@ -76,6 +89,8 @@ extern "C" {
     fn error_message(e: &JsValue) -> String;
     fn call_maybe_async(f: &js_sys::Function) -> JsValue;
     fn track_async(p: &JsValue, t0: f64, record: &JsValue, name: &str) -> js_sys::Promise;
+    fn wait_for(map: &js_sys::Map, id: f64) -> js_sys::Promise;
+    fn notify_waiter(map: &js_sys::Map, id: f64, ok: bool, v: &JsValue);
 
     type Deferred;
     #[wasm_bindgen(constructor)]
@@ -174,6 +189,7 @@ fn abort_reason_error(reason: AbortReason) -> Error {
 /// Runs JS async functions: one `AbortController` per attempt, one shared settle callback.
 pub struct JsRunner {
     settle: OnceCell<JsValue>,
+    waiters: js_sys::Map,
 }
 
 impl Runner for JsRunner {
@@ -196,6 +212,13 @@ impl Runner for JsRunner {
 
     fn abort(&self, attempt: JsValue, reason: AbortReason) {
         abort_task(&attempt, &to_js_error(&abort_reason_error(reason)));
+    }
+
+    fn notify(&self, id: TaskId, outcome: Outcome<JsValue>) {
+        match outcome {
+            Ok(v) => notify_waiter(&self.waiters, id as f64, true, &v),
+            Err(e) => notify_waiter(&self.waiters, id as f64, false, &js_error_with_cause(e)),
+        }
     }
 }
 
@@ -272,6 +295,29 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
     }
 }
 
+/// Reads a string argument. Exported functions take `JsValue` instead of `&str` because the
+/// generated glue does not type-check strings in release builds: a number there traps the module.
+fn js_string(v: &JsValue, what: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string, got {}", error_message(v))))
+}
+
+fn js_opt_string(v: &JsValue, what: &str) -> JsResult<Option<String>> {
+    if is_absent(v) {
+        Ok(None)
+    } else {
+        js_string(v, what).map(Some)
+    }
+}
+
+/// wasm-bindgen does not type-check `Function` parameters; a non-function would only fail later.
+fn require_function(f: &js_sys::Function, what: &str) -> JsResult<()> {
+    if f.is_function() {
+        Ok(())
+    } else {
+        Err(invalid_input(format!("{what}: the task must be a function (async or not), got {}", error_message(f))))
+    }
+}
+
 fn task_id(id: f64) -> JsResult<u64> {
     if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
         Ok(id as u64)
@@ -279,6 +325,59 @@ fn task_id(id: f64) -> JsResult<u64> {
         Err(invalid_input(format!("task id must be a positive integer returned by submit(), got {id}")))
     }
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const RUNTIME_TS: &'static str = r#"
+export interface DispatcherOptions {
+  maxConcurrent?: number; maxQueue?: number; overflow?: 'reject' | 'drop_lowest';
+  defaultTimeoutMs?: number; maxRetries?: number; retryDelayMs?: number; maxRetryDelayMs?: number;
+  reporterSize?: number; seed?: number;
+}
+export interface SubmitOptions { priority?: number; timeoutMs?: number; maxRetries?: number; }
+export type TaskStatus = 'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'dropped';
+export interface LatencySummary { count: number; avg: number; min: number; p50: number; p95: number; p99: number; max: number; }
+export interface StatusCounts {
+  queued: number; running: number; retrying: number; completed: number; failed: number;
+  timedOut: number; cancelled: number; dropped: number;
+}
+export interface NameMetrics {
+  submitted: number; rejected: number; active: number; completed: number; failed: number; timedOut: number;
+  cancelled: number; dropped: number; successRate?: number; queueWait: LatencySummary; runTime: LatencySummary;
+}
+export interface DispatcherMetrics {
+  submitted: number; rejected: number; counts: StatusCounts; successRate?: number; retries: number;
+  attemptTimeouts: number; attemptFailures: number; queueWait: LatencySummary; runTime: LatencySummary;
+  byName: Record<string, NameMetrics>; maxConcurrent: number; paused: boolean; shutDown: boolean;
+  reporter: { size: number; capacity: number; evicted: number };
+}
+export interface ClassCounts { timeout: number; exception: number; dropped: number; }
+export interface FailedSummary {
+  total: number; byClass: ClassCounts; byName: Record<string, ClassCounts>;
+  recent: { id: number; name: string; class: 'timeout' | 'exception' | 'dropped'; message: string; attempts: number; at: number }[];
+}
+export interface TaskInfo {
+  id: number; name: string; status: TaskStatus; priority: number; attempts: number;
+  submittedAt: number; startedAt?: number; finishedAt?: number; error?: string;
+}
+export type JobSchedule = { everyMs: number; startAt?: number } | { daily: string } | { weekly: string };
+export interface JobOptions extends SubmitOptions { missed?: 'skip' | 'catch_up_once'; }
+export interface JobInfo {
+  id: number; name: string; schedule: string; missed: 'skip' | 'catch_up_once'; nextRunAt?: number; running: boolean;
+  runs: number; completed: number; failed: number; skippedMissed: number; skippedOverlap: number; caughtUp: number;
+  lastRunAt?: number; lastStatus?: TaskStatus; lastError?: string; timerLag: LatencySummary;
+}
+export interface OpRecord { name: string; durationMs: number; success: boolean; at: number; error?: string; }
+export interface OpSummary {
+  total: number; successes: number; failures: number; successRate?: number; avgMs: number; minMs: number;
+  p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number;
+}
+export interface LagSummary { running: boolean; intervalMs: number; samples: number; avg: number; p50: number; p95: number; p99: number; max: number; }
+export interface Component { initialize?(): unknown; cleanup?(): unknown; }
+export interface ComponentStatus {
+  name: string; kind: 'service' | 'analyzer';
+  state: 'registered' | 'initializing' | 'ready' | 'failed' | 'cleaning_up' | 'stopped'; error?: string;
+}
+"#;
 
 /// A priority task queue for JS async functions. See docs/runtime.md.
 #[wasm_bindgen(js_name = Dispatcher)]
@@ -297,7 +396,7 @@ impl JsDispatcher {
     /// `new Dispatcher({maxConcurrent, maxQueue, overflow, defaultTimeoutMs, maxRetries,
     /// retryDelayMs, maxRetryDelayMs, reporterSize, seed})`; every key is optional.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<JsDispatcher> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "DispatcherOptions")] options: JsValue) -> JsResult<JsDispatcher> {
         let mut json = js_to_json(&options, "Dispatcher options")?;
         // JSON has no Infinity: serde-wasm-bindgen turns it into a huge float or fails, so map it.
         if let Some(q) = opt_f64(&options, "maxQueue")? {
@@ -308,12 +407,19 @@ impl JsDispatcher {
             }
         }
         let cfg = DispatcherConfig::from_json(&json)?;
-        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new() }, cfg)?;
+        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new(), waiters: js_sys::Map::new() }, cfg)?;
         Ok(JsDispatcher { d })
     }
 
     /// Queues `fn(signal)`; returns the task id. Options: `{priority, timeoutMs, maxRetries}`.
-    pub fn submit(&self, name: &str, f: js_sys::Function, options: JsValue) -> JsResult<f64> {
+    pub fn submit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
+        #[wasm_bindgen(unchecked_optional_param_type = "SubmitOptions")] options: JsValue,
+    ) -> JsResult<f64> {
+        let name = js_string(&name, "submit: the task name")?;
+        require_function(&f, "submit")?;
         let opts = if is_absent(&options) {
             SubmitOptions::default()
         } else {
@@ -324,12 +430,12 @@ impl JsDispatcher {
                 max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
             }
         };
-        Ok(self.d.submit(name, f, &opts)? as f64)
+        Ok(self.d.submit(&name, f, &opts)? as f64)
     }
 
     /// A promise of the task's value; rejects with the task's typed error. With
     /// `{timeoutMs}` it rejects with TIMEOUT if the task is not done by then (the task goes on).
-    pub fn result(&self, id: f64, options: JsValue) -> JsResult<js_sys::Promise> {
+    pub fn result(&self, id: f64, #[wasm_bindgen(unchecked_optional_param_type = "{ timeoutMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         let id = task_id(id)?;
         let wait = if is_absent(&options) {
             None
@@ -342,12 +448,15 @@ impl JsDispatcher {
                 return Err(param_error("timeoutMs", "a finite number >= 0", &JsValue::from_f64(w)));
             }
         }
+        let Some(w) = wait else {
+            return Ok(match self.d.wait_in_runner(id) {
+                WaitState::Pending => wait_for(&self.d.runner().waiters, id as f64),
+                WaitState::Done(Ok(v)) => js_sys::Promise::resolve(&v),
+                WaitState::Done(Err(e)) => js_sys::Promise::reject(&js_error_with_cause(e)),
+            });
+        };
         let def = Deferred::new();
         let promise = def.promise();
-        let Some(w) = wait else {
-            self.d.on_result(id, Box::new(move |o| settle_deferred(&def, o)));
-            return Ok(promise);
-        };
         let def = Rc::new(def);
         let d2 = def.clone();
         let timer = Rc::new(RefCell::new(Some(Timeout::new(w.ceil().min(MAX_DELAY_MS) as u32, move || {
@@ -373,12 +482,14 @@ impl JsDispatcher {
 
     /// `'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'cancelled' |
     /// 'dropped'`, or `undefined` for an unknown (or evicted) id.
+    #[wasm_bindgen(unchecked_return_type = "TaskStatus | undefined")]
     pub fn status(&self, id: f64) -> Option<String> {
         let id = task_id(id).ok()?;
         self.d.status(id).map(|s| s.as_str().to_string())
     }
 
     /// `{id, name, status, priority, attempts, submittedAt, startedAt, finishedAt, error}`.
+    #[wasm_bindgen(unchecked_return_type = "TaskInfo | undefined")]
     pub fn info(&self, id: f64) -> JsResult<JsValue> {
         let id = task_id(id)?;
         match self.d.info(id) {
@@ -405,11 +516,12 @@ impl JsDispatcher {
         self.d.is_paused()
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DispatcherMetrics")]
     pub fn metrics(&self) -> JsResult<JsValue> {
         to_js(&self.d.metrics())
     }
 
-    #[wasm_bindgen(js_name = failedSummary)]
+    #[wasm_bindgen(js_name = failedSummary, unchecked_return_type = "FailedSummary")]
     pub fn failed_summary(&self) -> JsResult<JsValue> {
         to_js(&self.d.failed_summary())
     }
@@ -421,7 +533,7 @@ impl JsDispatcher {
     }
 
     /// Resolves (with no value) when nothing is queued, retrying or running.
-    #[wasm_bindgen(js_name = onIdle)]
+    #[wasm_bindgen(js_name = onIdle, unchecked_return_type = "Promise<void>")]
     pub fn on_idle(&self) -> js_sys::Promise {
         let def = Deferred::new();
         let promise = def.promise();
@@ -431,12 +543,13 @@ impl JsDispatcher {
 
     /// `shutdown({graceful = true, deadlineMs})`: stops accepting tasks; resolves with the final
     /// metrics once every task has finished (or was cancelled at the deadline).
-    pub fn shutdown(&self, options: JsValue) -> JsResult<js_sys::Promise> {
+    #[wasm_bindgen(unchecked_return_type = "Promise<DispatcherMetrics>")]
+    pub fn shutdown(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ graceful?: boolean; deadlineMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         check_keys(&options, &["graceful", "deadlineMs"], "shutdown option")?;
         let graceful = opt_bool(&options, "graceful")?.unwrap_or(true);
         let deadline = opt_f64(&options, "deadlineMs")?;
         if let Some(dl) = deadline {
-            if !(dl >= 0.0) {
+            if dl.is_nan() || dl < 0.0 {
                 return Err(param_error("deadlineMs", "a number >= 0", &JsValue::from_f64(dl)));
             }
         }
@@ -474,7 +587,7 @@ pub struct JsScheduler {
 impl JsScheduler {
     /// `new Scheduler(dispatcher, {graceMs = 1000})`.
     #[wasm_bindgen(constructor)]
-    pub fn new(dispatcher: &JsDispatcher, options: JsValue) -> JsResult<JsScheduler> {
+    pub fn new(dispatcher: &JsDispatcher, #[wasm_bindgen(unchecked_optional_param_type = "{ graceMs?: number }")] options: JsValue) -> JsResult<JsScheduler> {
         check_keys(&options, &["graceMs"], "Scheduler option")?;
         let grace = opt_f64(&options, "graceMs")?.unwrap_or(DEFAULT_GRACE_MS);
         Ok(JsScheduler { s: Scheduler::new(dispatcher.core().clone(), grace)? })
@@ -484,7 +597,15 @@ impl JsScheduler {
     /// `schedule`: `{everyMs, startAt?}`, `{daily: 'HH:MM[:SS]'}` or `{weekly: 'Mon HH:MM'}` (UTC).
     /// `missed`: `'skip'` (default) or `'catch_up_once'`.
     #[wasm_bindgen(js_name = addJob)]
-    pub fn add_job(&self, name: &str, f: js_sys::Function, schedule: JsValue, options: JsValue) -> JsResult<f64> {
+    pub fn add_job(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "JobSchedule")] schedule: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: JsValue,
+    ) -> JsResult<f64> {
+        let name = js_string(&name, "addJob: the job name")?;
+        require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
         check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
         let mut opts = JobOptions::default();
@@ -500,7 +621,7 @@ impl JsScheduler {
                 opts.missed = MissedRunPolicy::parse(&m)?;
             }
         }
-        Ok(self.s.add_job(name, f, schedule, opts)? as f64)
+        Ok(self.s.add_job(&name, f, schedule, opts)? as f64)
     }
 
     #[wasm_bindgen(js_name = removeJob)]
@@ -527,10 +648,12 @@ impl JsScheduler {
         Ok(self.s.run_now(job_id(id)?).map(|t| t as f64))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "JobInfo[]")]
     pub fn jobs(&self) -> JsResult<JsValue> {
         to_js(&self.s.jobs())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "JobInfo | undefined")]
     pub fn job(&self, id: f64) -> JsResult<JsValue> {
         match self.s.job(job_id(id)?) {
             Some(j) => to_js(&j),
@@ -539,7 +662,7 @@ impl JsScheduler {
     }
 
     /// Timer lag over all jobs: `{count, avg, min, p50, p95, p99, max}` in ms.
-    #[wasm_bindgen(js_name = timerLag)]
+    #[wasm_bindgen(js_name = timerLag, unchecked_return_type = "LatencySummary")]
     pub fn timer_lag(&self) -> JsResult<JsValue> {
         to_js(&self.s.timer_lag())
     }
@@ -556,7 +679,7 @@ pub struct JsMonitor {
 impl JsMonitor {
     /// `new PerformanceMonitor({capacity = 1000})`: capacity bounds `lastN`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<JsMonitor> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "{ capacity?: number }")] options: JsValue) -> JsResult<JsMonitor> {
         check_keys(&options, &["capacity"], "PerformanceMonitor option")?;
         let cap = opt_int(&options, "capacity", 0.0, 10_000_000.0)?.map_or(monitor::DEFAULT_CAPACITY, |c| c as usize);
         let m = PerformanceMonitor::new(env(), cap);
@@ -571,7 +694,14 @@ impl JsMonitor {
 
     /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
     /// rethrown); a promise is returned chained, recording when it settles.
-    pub fn track(&self, name: &str, f: js_sys::Function) -> JsResult<JsValue> {
+    pub fn track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function,
+    ) -> JsResult<JsValue> {
+        let name = js_string(&name, "track: the operation name")?;
+        let name = name.as_str();
+        require_function(&f, "track")?;
         let r = call_maybe_async(&f);
         if get(&r, "sync").as_bool().unwrap_or(true) {
             let ok = get(&r, "ok").as_bool().unwrap_or(false);
@@ -590,12 +720,21 @@ impl JsMonitor {
     }
 
     /// Records an operation measured elsewhere.
-    pub fn record(&self, name: &str, duration_ms: f64, success: Option<bool>, error: Option<String>) {
-        self.m.record(name, duration_ms, success.unwrap_or(true), error);
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        duration_ms: f64,
+        success: Option<bool>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] error: JsValue,
+    ) -> JsResult<()> {
+        let name = js_string(&name, "record: the operation name")?;
+        let error = if is_absent(&error) { None } else { Some(error_message(&error)) };
+        self.m.record(&name, duration_ms, success.unwrap_or(true), error);
+        Ok(())
     }
 
     /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
-    #[wasm_bindgen(js_name = lastN)]
+    #[wasm_bindgen(js_name = lastN, unchecked_return_type = "OpRecord[]")]
     pub fn last_n(&self, n: f64) -> JsResult<JsValue> {
         let n = if n.is_finite() && n > 0.0 { n as usize } else { 0 };
         to_js(&self.m.last_n(n))
@@ -603,11 +742,14 @@ impl JsMonitor {
 
     /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
     /// every operation, or over `name`.
-    pub fn summary(&self, name: Option<String>) -> JsResult<JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "OpSummary")]
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] name: JsValue) -> JsResult<JsValue> {
+        let name = js_opt_string(&name, "summary: the operation name")?;
         to_js(&self.m.summary(name.as_deref()))
     }
 
     /// `{ [name]: summary }`.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, OpSummary>")]
     pub fn summaries(&self) -> JsResult<JsValue> {
         to_js(&self.m.summaries())
     }
@@ -629,7 +771,7 @@ impl JsMonitor {
 
     /// `startLagProbe({intervalMs = 10})`.
     #[wasm_bindgen(js_name = startLagProbe)]
-    pub fn start_lag_probe(&self, options: JsValue) -> JsResult<()> {
+    pub fn start_lag_probe(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ intervalMs?: number }")] options: JsValue) -> JsResult<()> {
         check_keys(&options, &["intervalMs"], "lag probe option")?;
         let interval = opt_f64(&options, "intervalMs")?.unwrap_or(10.0);
         Ok(self.m.start_lag_probe(interval)?)
@@ -641,6 +783,7 @@ impl JsMonitor {
     }
 
     /// `{running, intervalMs, samples, avg, p50, p95, p99, max}` in ms.
+    #[wasm_bindgen(unchecked_return_type = "LagSummary")]
     pub fn lag(&self) -> JsResult<JsValue> {
         to_js(&self.m.lag())
     }
@@ -703,7 +846,14 @@ impl JsContainer {
     }
 
     /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
-    pub fn register(&self, name: &str, component: JsValue, options: JsValue) -> JsResult<()> {
+    pub fn register(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")] options: JsValue,
+    ) -> JsResult<()> {
+        let name = js_string(&name, "register: the component name")?;
+        let name = name.as_str();
         if !component.is_object() && !component.is_function() {
             return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
         }
@@ -718,19 +868,21 @@ impl JsContainer {
     }
 
     /// The registered component object, or undefined.
-    pub fn get(&self, name: &str) -> JsValue {
-        self.c.get(name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> JsValue {
+        let Some(name) = name.as_string() else { return JsValue::UNDEFINED };
+        self.c.get(&name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,
     /// cleaning_up, stopped.
+    #[wasm_bindgen(unchecked_return_type = "ComponentStatus[]")]
     pub fn status(&self) -> JsResult<JsValue> {
         to_js(&self.c.status())
     }
 
     /// Resolves with the names initialized, in order; rejects with TASK_FAILED naming the
     /// component that failed (`details.component`, `details.cleanedUp`).
-    #[wasm_bindgen(js_name = initializeAll)]
+    #[wasm_bindgen(js_name = initializeAll, unchecked_return_type = "Promise<string[]>")]
     pub fn initialize_all(&self) -> js_sys::Promise {
         let c = self.c.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -740,7 +892,7 @@ impl JsContainer {
     }
 
     /// Resolves with `{cleaned, errors}`: every cleanup runs, in reverse initialization order.
-    #[wasm_bindgen(js_name = cleanupAll)]
+    #[wasm_bindgen(js_name = cleanupAll, unchecked_return_type = "Promise<{ cleaned: string[]; errors: { component: string; message: string }[] }>")]
     pub fn cleanup_all(&self) -> js_sys::Promise {
         let c = self.c.clone();
         wasm_bindgen_futures::future_to_promise(async move {

@@ -11,6 +11,9 @@ use evalexpr::{
 
 type V = Value<DefaultNumericTypes>;
 
+/// Longest accepted constraint expression, in bytes.
+pub const MAX_LEN: usize = 1000;
+
 /// A compiled constraint bound to the space's parameter names.
 #[derive(Debug, Clone)]
 pub struct Constraint {
@@ -33,6 +36,16 @@ impl Constraint {
 
     /// Compiles `expr` over the given names (unknown variables → INVALID_PARAMETER).
     pub fn compile_names(expr: &str, names: &[String], path: &str) -> Result<Constraint> {
+        // The parser recurses on nesting: bound the input so no expression can exhaust the stack.
+        if expr.len() > MAX_LEN {
+            return Err(Error::invalid_parameter(format!(
+                "{path}: the constraint is {} characters long; the limit is {MAX_LEN}",
+                expr.len()
+            ))
+            .with("path", path)
+            .with("size", expr.len())
+            .with("limit", MAX_LEN));
+        }
         let tree = build_operator_tree::<DefaultNumericTypes>(expr).map_err(|e| {
             Error::invalid_parameter(format!("{path}: cannot parse constraint '{expr}': {e}"))
                 .with("path", path)

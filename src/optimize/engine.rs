@@ -333,7 +333,8 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         let started = (opts.clock)();
         Runner {
             evaluator,
-            rows: Vec::with_capacity(cands.len()),
+            // Grows with the run: a cancelled million-combination grid never reserves it all.
+            rows: Vec::with_capacity(cands.len().min(1 << 16)),
             cands,
             objective,
             next: 0,
@@ -385,27 +386,38 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         }
         self.next = hi;
         let t1 = (self.opts.clock)();
-        self.retune(hi - lo, t1 - t0, t1);
-        self.progress(t1, false, obs);
         if self.next >= total {
+            // `stop` sends the final progress report.
             return Ok(self.stop(Status::Complete, obs));
         }
+        self.retune(hi - lo, t1 - t0, t1);
+        self.progress(t1, false, obs);
         Ok(true)
     }
 
-    /// Runs to the end (native callers and the threaded Worker between yields).
+    /// Runs to the end without yielding (native callers, tests).
     pub fn run(mut self, obs: &mut dyn Observer) -> Result<Outcome> {
         while self.step(obs)? {}
         Ok(self.finish())
     }
 
     pub fn finish(mut self) -> Outcome {
-        // Lean evaluators recompute full stats for the K best only.
-        for e in &mut self.top {
-            if let Some(Ok(full)) = self.evaluator.full(&e.params) {
+        // Lean evaluators recompute full stats for the K best only (on the pool when there is one).
+        let ev = self.evaluator;
+        let refine = |e: &mut TopEntry| {
+            if let Some(Ok(full)) = ev.full(&e.params) {
                 e.stats = full;
             }
+        };
+        #[cfg(feature = "threads")]
+        if self.threads > 1 {
+            use rayon::prelude::*;
+            self.top.par_iter_mut().for_each(refine);
+        } else {
+            self.top.iter_mut().for_each(refine);
         }
+        #[cfg(not(feature = "threads"))]
+        self.top.iter_mut().for_each(refine);
         let elapsed_ms = (self.opts.clock)() - self.started;
         Outcome {
             candidates: self.cands,

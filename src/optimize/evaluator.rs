@@ -9,6 +9,7 @@ use super::batch::BatchPlan;
 use super::engine::{Evaluate, Evaluation, Objective, Stat};
 use super::params::Params;
 use super::search::{join, Candidates};
+use super::space::Dim;
 use crate::backtest::{self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace};
 use crate::backtest::vectorbt::{cross_total_return, VbtCross};
 use crate::backtest::SliceSignals;
@@ -40,6 +41,8 @@ pub struct BacktestEvaluator<'a> {
     spec: &'static StrategySpec,
     /// SMA(n) by n, computed once.
     sma: HashMap<usize, Vec<f64>>,
+    /// RSI(timeperiod) by period, computed once (RSI grids mostly vary `lower`/`upper`).
+    rsi: HashMap<usize, Vec<f64>>,
     lean: bool,
 }
 
@@ -77,6 +80,11 @@ impl<'a> BacktestEvaluator<'a> {
                 ))
                 .with("path", path)
                 .with("parameter", name.as_str()));
+            }
+        }
+        for (name, dim) in candidates.space.names.iter().zip(&candidates.space.dims) {
+            if let Some(p) = spec.params.iter().find(|p| p.name == name) {
+                check_dim(p, dim, &join(prefix, &format!("space.{name}")))?;
             }
         }
         let config = BacktestConfig::from_json(&Value::Object(backtest_config.clone()), &[]).map_err(|mut e| {
@@ -118,12 +126,31 @@ impl<'a> BacktestEvaluator<'a> {
         };
         #[cfg(not(feature = "threads"))]
         let sma: HashMap<usize, Vec<f64>> = periods.iter().map(compute).collect();
+        let mut rsi = HashMap::new();
+        if spec.name == "RSI" {
+            let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == "timeperiod") {
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
+                None => params.iter().filter(|(n, _)| *n == "timeperiod").map(|(_, d)| *d).collect(),
+            };
+            for v in vals {
+                let Ok(n) = period(v, data.len(), "timeperiod") else { continue };
+                if (rsi.len() + 1) * per_series > CACHE_BYTES {
+                    break;
+                }
+                let mut out = vec![f64::NAN; data.len()];
+                // A period the indicator rejects fails per combination, with its message.
+                if crate::indicators::rsi(&data.close, n, &mut out).is_ok() {
+                    rsi.insert(n, out);
+                }
+            }
+        }
         let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
-        Ok(BacktestEvaluator { ctx, config, spec, sma, lean })
+        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean })
     }
 
+    /// Indicator series computed up front and shared by all combinations.
     pub fn cached_series(&self) -> usize {
-        self.sma.len()
+        self.sma.len() + self.rsi.len()
     }
 
     pub fn is_lean(&self) -> bool {
@@ -178,6 +205,12 @@ impl<'a> BacktestEvaluator<'a> {
     fn registry_stats(&self, p: &Params) -> Result<Stats> {
         let given: Map<String, Value> = p.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
         let params = strategies::resolve_params(self.spec, &Value::Object(given))?;
+        if self.spec.name == "RSI" {
+            if let Some(rsi) = self.rsi.get(&(params.get("timeperiod") as usize)) {
+                let mut source = RsiCross { rsi, lower: params.get("lower"), upper: params.get("upper"), warmup: backtest::first_valid(rsi) };
+                return SCRATCH.with(|cell| backtest::evaluate(&self.ctx, &mut cell.borrow_mut().0, &mut source, &self.config));
+            }
+        }
         let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics)?;
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -233,6 +266,39 @@ impl Evaluate for BacktestEvaluator<'_> {
     }
 }
 
+/// The registry's RSI rule over a cached RSI series: Buy when RSI crosses back above `lower`,
+/// Sell when it crosses back below `upper` (tests pin it to `strategies::generate`).
+struct RsiCross<'a> {
+    rsi: &'a [f64],
+    lower: f64,
+    upper: f64,
+    warmup: usize,
+}
+
+impl backtest::SignalSource for RsiCross<'_> {
+    fn len(&self) -> usize {
+        self.rsi.len()
+    }
+    fn warmup(&self) -> usize {
+        self.warmup
+    }
+    #[inline(always)]
+    fn signal(&mut self, i: usize) -> crate::signals::Signal {
+        use crate::signals::Signal;
+        if i == 0 || i >= self.rsi.len() {
+            return Signal::Hold;
+        }
+        let (prev, cur) = (self.rsi[i - 1], self.rsi[i]);
+        if prev < self.lower && cur > self.lower {
+            Signal::Buy
+        } else if prev > self.upper && cur < self.upper {
+            Signal::Sell
+        } else {
+            Signal::Hold
+        }
+    }
+}
+
 /// Every stat as a number, in backtesting.py's order (`Start`/`End` as ms since the epoch);
 /// vectorbt runs also report vectorbt's `Total Return` (a fraction).
 fn numeric(stats: &Stats, semantics: Semantics) -> Evaluation {
@@ -251,6 +317,47 @@ fn moving_average(semantics: Semantics, close: &[f64], n: usize, out: &mut [f64]
         Semantics::BacktestingPy => ma::pandas_rolling_mean_into(close, n, out),
         Semantics::Vectorbt => ma::vectorbt_rolling_mean_into(close, n, out),
     }
+}
+
+/// The space of one strategy parameter fits its schema: numbers only, within [min, max], and
+/// integer parameters only from integer-valued forms. Caught here with the path rather than as
+/// one failure per combination.
+fn check_dim(p: &strategies::ParamSpec, dim: &Dim, path: &str) -> Result<()> {
+    if let Dim::Values(vals) = dim {
+        if let Some(bad) = vals.iter().find(|v| v.as_f64().is_none()) {
+            return Err(Error::invalid_parameter(format!("{path}: '{}' takes numbers, got {bad}", p.name))
+                .with("path", path)
+                .with("parameter", p.name));
+        }
+    }
+    let fractional = match dim {
+        Dim::Values(vals) => vals.iter().filter_map(|v| v.as_f64()).any(|x| x.fract() != 0.0),
+        Dim::Range { start, step, .. } => start.fract() != 0.0 || step.fract() != 0.0,
+        Dim::QUniform { q, .. } => q.fract() != 0.0,
+        Dim::RandInt { .. } => false,
+        Dim::Uniform { .. } | Dim::LogUniform { .. } => true,
+    };
+    if p.integer && fractional {
+        return Err(Error::invalid_parameter(format!(
+            "{path}: '{}' is a whole number; use {{randint: [lo, hi]}}, {{quniform: [lo, hi, 1]}} or a range",
+            p.name
+        ))
+        .with("path", path)
+        .with("parameter", p.name));
+    }
+    if let Some((lo, hi)) = dim.bounds() {
+        if lo < p.min || hi > p.max {
+            return Err(Error::invalid_parameter(format!(
+                "{path}: '{}' must stay within [{}, {}], the space reaches [{lo}, {hi}]",
+                p.name, p.min, p.max
+            ))
+            .with("path", path)
+            .with("parameter", p.name)
+            .with("min", p.min)
+            .with("max", p.max));
+        }
+    }
+    Ok(())
 }
 
 /// A moving-average period: a whole number in [1, bars].

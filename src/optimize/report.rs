@@ -7,7 +7,10 @@ use super::export::{executive_summary, to_csv, to_json};
 use super::heatmap::{heatmap, Heatmap};
 use crate::Result;
 use super::params::Params;
+use super::search::Candidates;
+use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Best {
@@ -24,6 +27,48 @@ pub struct ResultRow {
     pub error: Option<&'static str>,
 }
 
+/// One compact row per combination. Parameters are rebuilt from the candidate list while
+/// serializing, so a million-row result never holds a million parameter objects at once.
+#[derive(Debug, Clone)]
+pub struct ResultRows {
+    candidates: Arc<Candidates>,
+    rows: Vec<(usize, f64, Option<&'static str>)>,
+}
+
+impl ResultRows {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<ResultRow> {
+        self.rows.get(i).map(|&(ordinal, value, error)| ResultRow { params: self.candidates.params(ordinal), value, error })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = ResultRow> + '_ {
+        (0..self.rows.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl PartialEq for ResultRows {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows.len() == other.rows.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Serialize for ResultRows {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for row in self.iter() {
+            seq.serialize_element(&row)?;
+        }
+        seq.end()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
@@ -33,7 +78,7 @@ pub struct Report {
     pub complete: bool,
     pub best: Option<Best>,
     /// One compact row per evaluated combination, in evaluation order.
-    pub results: Vec<ResultRow>,
+    pub results: ResultRows,
     /// The K best with full stats, best first.
     pub top: Vec<Best>,
     pub summary: Summary,
@@ -63,11 +108,10 @@ impl Report {
             status: out.status.as_str(),
             complete: out.status == super::engine::Status::Complete,
             best: top.first().cloned(),
-            results: out
-                .rows
-                .iter()
-                .map(|r| ResultRow { params: out.params(r), value: r.value, error: r.error.map(|c| c.as_str()) })
-                .collect(),
+            results: ResultRows {
+                candidates: out.candidates.clone(),
+                rows: out.rows.iter().map(|r| (r.ordinal, r.value, r.error.map(|c| c.as_str()))).collect(),
+            },
             top,
             heatmap: heatmap(out),
             text,

@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::future::Future;
 use std::rc::{Rc, Weak};
 
@@ -282,6 +282,17 @@ pub trait Runner: Sized + 'static {
 
     /// Tells a started attempt to stop.
     fn abort(&self, attempt: Self::Attempt, reason: AbortReason);
+
+    /// Delivers the outcome of a task registered with [`Dispatcher::wait_in_runner`] (a
+    /// runner-side waiter list avoids a boxed callback per waiting task). Default: nothing.
+    fn notify(&self, _id: TaskId, _outcome: Outcome<Self::Value>) {}
+}
+
+/// Whether a task's outcome is already known, for [`Dispatcher::wait_in_runner`].
+pub enum WaitState<V> {
+    /// Still running or waiting; the runner's `notify` will deliver the outcome.
+    Pending,
+    Done(Outcome<V>),
 }
 
 type Waiter<V> = Box<dyn FnOnce(Outcome<V>)>;
@@ -290,6 +301,7 @@ type IdleWaiter = Box<dyn FnOnce()>;
 enum Effect<R: Runner> {
     Abort(R::Attempt, AbortReason),
     Notify(Vec<Waiter<R::Value>>, Outcome<R::Value>),
+    RunnerNotify(TaskId, Outcome<R::Value>),
     Idle(Vec<IdleWaiter>),
 }
 
@@ -310,6 +322,80 @@ struct Deadline {
 
 type QueueKey = (i32, Reverse<u64>);
 
+/// Waiting tasks: one FIFO per priority class (O(1) push and pop; classes are few). Cancelling or
+/// dropping a waiting task only unlinks it (its `queue_key` no longer matches) and leaves a stale
+/// entry that is skipped when reached; the FIFOs are compacted when stale entries pile up.
+#[derive(Default)]
+struct PrioQueue {
+    classes: BTreeMap<i32, VecDeque<(u64, TaskId)>>,
+    len: usize,
+    stale: usize,
+}
+
+impl PrioQueue {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, key: QueueKey, id: TaskId) {
+        self.classes.entry(key.0).or_default().push_back((key.1 .0, id));
+        self.len += 1;
+    }
+
+    fn live<R: Runner>(tasks: &IdMap<TaskId, Task<R>>, p: i32, seq: u64, id: TaskId) -> bool {
+        tasks.get(&id).is_some_and(|t| t.queue_key == Some((p, Reverse(seq))))
+    }
+
+    /// Highest priority, oldest first.
+    fn pop_highest<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) -> Option<TaskId> {
+        loop {
+            let mut class = self.classes.last_entry()?;
+            let p = *class.key();
+            match class.get_mut().pop_front() {
+                None => {
+                    class.remove();
+                }
+                Some((seq, id)) if Self::live(tasks, p, seq, id) => {
+                    self.len -= 1;
+                    return Some(id);
+                }
+                Some(_) => self.stale -= 1,
+            }
+        }
+    }
+
+    /// Lowest priority, newest first: the task that would run last.
+    fn lowest<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) -> Option<(QueueKey, TaskId)> {
+        loop {
+            let mut class = self.classes.first_entry()?;
+            let p = *class.key();
+            match class.get().back().copied() {
+                None => {
+                    class.remove();
+                }
+                Some((seq, id)) if Self::live(tasks, p, seq, id) => return Some(((p, Reverse(seq)), id)),
+                Some(_) => {
+                    class.get_mut().pop_back();
+                    self.stale -= 1;
+                }
+            }
+        }
+    }
+
+    /// A waiting task left the queue (its entry is now stale).
+    fn unlink<R: Runner>(&mut self, tasks: &IdMap<TaskId, Task<R>>) {
+        self.len -= 1;
+        self.stale += 1;
+        if self.stale > 64 + self.len {
+            for (p, q) in self.classes.iter_mut() {
+                q.retain(|&(seq, id)| Self::live(tasks, *p, seq, id));
+            }
+            self.classes.retain(|_, q| !q.is_empty());
+            self.stale = 0;
+        }
+    }
+}
+
 struct Task<R: Runner> {
     id: TaskId,
     name: u32,
@@ -326,6 +412,10 @@ struct Task<R: Runner> {
     queue_key: Option<QueueKey>,
     job: R::Job,
     handle: Option<R::Attempt>,
+    /// Callbacks waiting for the outcome (result()).
+    waiters: Vec<Waiter<R::Value>>,
+    /// The runner keeps its own waiter for this task (see `Runner::notify`).
+    runner_waiter: bool,
     last_failure: Option<(FailClass, String, Option<R::Value>)>,
 }
 
@@ -497,7 +587,7 @@ struct Core<R: Runner> {
     next_id: TaskId,
     seq: u64,
     tasks: IdMap<TaskId, Task<R>>,
-    queue: BTreeMap<QueueKey, TaskId>,
+    queue: PrioQueue,
     deadlines: BinaryHeap<Reverse<Deadline>>,
     running: usize,
     backoff: usize,
@@ -519,7 +609,6 @@ struct Core<R: Runner> {
     recent_failures: std::collections::VecDeque<FailureInfo>,
     reporter: Reporter<R::Value>,
     rng: ChaCha8Rng,
-    waiters: IdMap<TaskId, Vec<Waiter<R::Value>>>,
     idle_waiters: Vec<IdleWaiter>,
 }
 
@@ -532,7 +621,7 @@ impl<R: Runner> Core<R> {
             next_id: 1,
             seq: 0,
             tasks: IdMap::default(),
-            queue: BTreeMap::new(),
+            queue: PrioQueue::default(),
             deadlines: BinaryHeap::new(),
             running: 0,
             backoff: 0,
@@ -552,7 +641,6 @@ impl<R: Runner> Core<R> {
             last_name: None,
             fails: ClassCounts::default(),
             recent_failures: Default::default(),
-            waiters: IdMap::default(),
             idle_waiters: Vec::new(),
         }
     }
@@ -598,7 +686,7 @@ impl<R: Runner> Core<R> {
             let key = (t.priority, Reverse(self.seq));
             t.queue_key = Some(key);
             t.queued_at = now;
-            self.queue.insert(key, id);
+            self.queue.push(key, id);
         }
     }
 
@@ -619,8 +707,11 @@ impl<R: Runner> Core<R> {
         };
         let name_idx = self.intern(name);
         let mut drop_new = false;
+        // Only a task that would have to wait counts against maxQueue (so maxQueue = 0 means
+        // "start now or not at all").
+        let would_wait = self.paused || self.running + self.queue.len() >= self.cfg.max_concurrent;
         if let Some(max) = self.cfg.max_queue {
-            if self.waiting() >= max {
+            if would_wait && self.waiting() >= max {
                 match self.cfg.overflow {
                     Overflow::Reject => {
                         self.rejected += 1;
@@ -639,8 +730,8 @@ impl<R: Runner> Core<R> {
                     }
                     Overflow::DropLowest => {
                         let new_key = (opts.priority, Reverse(self.seq + 1));
-                        match self.queue.first_key_value() {
-                            Some((k, &victim)) if *k < new_key => {
+                        match self.queue.lowest(&self.tasks) {
+                            Some((k, victim)) if k < new_key => {
                                 if let Some(task) = self.take_out(victim) {
                                     let err = self.drop_error(&task, max);
                                     self.conclude(task, Status::Dropped, Err(TaskError { error: err, cause: None }), now, fx);
@@ -673,6 +764,8 @@ impl<R: Runner> Core<R> {
             queue_key: None,
             job,
             handle: None,
+            waiters: Vec::new(),
+            runner_waiter: false,
             last_failure: None,
         };
         if drop_new {
@@ -705,8 +798,8 @@ impl<R: Runner> Core<R> {
     /// Removes a live task from the table and from whatever it was waiting in.
     fn take_out(&mut self, id: TaskId) -> Option<Task<R>> {
         let task = self.tasks.remove(&id)?;
-        if let Some(key) = task.queue_key {
-            self.queue.remove(&key);
+        if task.queue_key.is_some() {
+            self.queue.unlink(&self.tasks);
         } else if task.status == Status::Retrying {
             self.backoff -= 1;
         } else if task.status == Status::Running {
@@ -719,7 +812,7 @@ impl<R: Runner> Core<R> {
     }
 
     /// Records a finished task; the task is already out of the live table.
-    fn conclude(&mut self, task: Task<R>, status: Status, outcome: Outcome<R::Value>, now: f64, fx: &mut Effects<R>) {
+    fn conclude(&mut self, mut task: Task<R>, status: Status, outcome: Outcome<R::Value>, now: f64, fx: &mut Effects<R>) {
         self.counts.bump(status);
         let class = match status {
             Status::Failed => Some(FailClass::Exception),
@@ -752,10 +845,11 @@ impl<R: Runner> Core<R> {
                 at: now,
             });
         }
-        if !self.waiters.is_empty() {
-            if let Some(ws) = self.waiters.remove(&task.id) {
-                fx.push(Effect::Notify(ws, outcome.clone()));
-            }
+        if !task.waiters.is_empty() {
+            fx.push(Effect::Notify(std::mem::take(&mut task.waiters), outcome.clone()));
+        }
+        if task.runner_waiter {
+            fx.push(Effect::RunnerNotify(task.id, outcome.clone()));
         }
         self.reporter.push(Record {
             id: task.id,
@@ -779,7 +873,7 @@ impl<R: Runner> Core<R> {
             return None;
         }
         loop {
-            let (_, id) = self.queue.pop_last()?;
+            let id = self.queue.pop_highest(&self.tasks)?;
             let Some(task) = self.tasks.get_mut(&id) else { continue };
             task.queue_key = None;
             if task.status == Status::Retrying {
@@ -821,11 +915,12 @@ impl<R: Runner> Core<R> {
                     if let Some(t) = self.tasks.get_mut(&info.id) {
                         t.handle = Some(handle);
                     }
-                } else {
+                } else if self.reporter.get(info.id).is_none_or(|r| r.status == Status::Cancelled) {
                     // Cancelled (or shut down) by the job itself while it was being started.
                     let reason = if self.closed { AbortReason::Shutdown } else { AbortReason::Cancelled };
                     fx.push(Effect::Abort(handle, reason));
                 }
+                // Otherwise the attempt already settled during its own start: nothing to stop.
             }
             Err(failure) => {
                 if self.is_current(info) {
@@ -887,16 +982,14 @@ impl<R: Runner> Core<R> {
             let attempt = task.attempt;
             self.retrying += 1;
             self.retries += 1;
+            // Even a zero delay goes through the timer, so a job that throws synchronously with
+            // many retries yields to the event loop between attempts instead of spinning in pump.
             let delay = self.backoff_delay(attempt);
-            if delay > 0.0 {
-                self.backoff += 1;
-                self.deadlines.push(Reverse(Deadline {
-                    at: OrdF64(now + delay),
-                    kind: DeadlineKind::Retry { id, attempt },
-                }));
-            } else {
-                self.enqueue(id, now);
-            }
+            self.backoff += 1;
+            self.deadlines.push(Reverse(Deadline {
+                at: OrdF64(now + delay),
+                kind: DeadlineKind::Retry { id, attempt },
+            }));
             return;
         }
         let Some(task) = self.take_out(id) else { return };
@@ -1096,6 +1189,25 @@ impl<R: Runner> Core<R> {
         })
     }
 
+    /// The outcome of a task that is no longer live (or an INVALID_INPUT error for an id that is
+    /// unknown or evicted).
+    fn finished_outcome(&self, id: TaskId) -> Outcome<R::Value> {
+        match self.reporter.get(id) {
+            Some(r) => r.outcome.clone(),
+            None => {
+                let msg = if id < self.next_id && id > 0 {
+                    format!(
+                        "task #{id} finished but its record was evicted from the reporter (reporterSize = {}); read results sooner or raise reporterSize",
+                        self.reporter.capacity()
+                    )
+                } else {
+                    format!("unknown task id {id}: it was never returned by submit()")
+                };
+                Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None })
+            }
+        }
+    }
+
     /// Checks the internal bookkeeping (used by tests after every step).
     fn check(&self) -> std::result::Result<(), String> {
         let mut queued = 0;
@@ -1185,6 +1297,7 @@ impl<R: Runner> Inner<R> {
         for e in fx {
             match e {
                 Effect::Abort(h, reason) => self.runner.abort(h, reason),
+                Effect::RunnerNotify(id, outcome) => self.runner.notify(id, outcome),
                 Effect::Notify(ws, outcome) => {
                     let n = ws.len();
                     let mut outcome = Some(outcome);
@@ -1217,7 +1330,9 @@ impl<R: Runner> Inner<R> {
             let Some((info, job)) = next else { break };
             let res = self.runner.start(&job, info, &handle);
             let mut fx = Vec::new();
-            self.core.borrow_mut().started(info, res, self.env.now_ms(), &mut fx);
+            // Only a synchronous failure needs the end time; success reuses the start time.
+            let end = if res.is_err() { self.env.now_ms() } else { now };
+            self.core.borrow_mut().started(info, res, end, &mut fx);
             if !fx.is_empty() {
                 self.run_effects(fx);
             }
@@ -1314,26 +1429,26 @@ impl<R: Runner> Dispatcher<R> {
     /// Calls `cb` with the task's outcome once it is finished (at once if it already is). An id
     /// that is unknown (never issued, or evicted from the reporter) gets an INVALID_INPUT error.
     pub fn on_result(&self, id: TaskId, cb: Box<dyn FnOnce(Outcome<R::Value>)>) {
-        let ready = {
+        let outcome = {
             let mut core = self.inner.core.borrow_mut();
-            if core.tasks.contains_key(&id) {
-                core.waiters.entry(id).or_default().push(cb);
+            if let Some(t) = core.tasks.get_mut(&id) {
+                t.waiters.push(cb);
                 return;
             }
-            match core.reporter.get(id) {
-                Some(r) => (cb, r.outcome.clone()),
-                None => {
-                    let evicted = id < core.next_id && id > 0;
-                    let msg = if evicted {
-                        format!("task #{id} finished but its record was evicted from the reporter (reporterSize = {}); read results sooner or raise reporterSize", core.reporter.capacity())
-                    } else {
-                        format!("unknown task id {id}: it was never returned by submit()")
-                    };
-                    (cb, Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None }))
-                }
-            }
+            core.finished_outcome(id)
         };
-        (ready.0)(ready.1);
+        cb(outcome);
+    }
+
+    /// Like `on_result`, but a live task's outcome is delivered through `Runner::notify`
+    /// (once, however many times this is called); a finished task's outcome is returned.
+    pub fn wait_in_runner(&self, id: TaskId) -> WaitState<R::Value> {
+        let mut core = self.inner.core.borrow_mut();
+        if let Some(t) = core.tasks.get_mut(&id) {
+            t.runner_waiter = true;
+            return WaitState::Pending;
+        }
+        WaitState::Done(core.finished_outcome(id))
     }
 
     /// Calls `cb` when nothing is queued, retrying or running (at once if so already).

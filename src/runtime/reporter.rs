@@ -61,7 +61,7 @@ impl<V> Reporter<V> {
     pub fn remove_finished_before(&mut self, cutoff_ms: f64) -> usize {
         let mut removed = 0;
         while let Some(&id) = self.order.front() {
-            let old = self.records.get(&id).map_or(true, |r| r.finished_at < cutoff_ms);
+            let old = self.records.get(&id).is_none_or(|r| r.finished_at < cutoff_ms);
             if !old {
                 break;
             }

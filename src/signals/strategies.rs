@@ -122,9 +122,9 @@ pub struct Params {
 }
 
 impl Params {
-    /// A value by parameter name (every schema name is present).
+    /// A value by parameter name; NaN for a name the schema lacks.
     pub fn get(&self, name: &str) -> f64 {
-        self.spec.params.iter().position(|p| p.name == name).map_or(f64::NAN, |i| self.values[i])
+        self.spec.params.iter().position(|p| p.name == name).and_then(|i| self.values.get(i)).copied().unwrap_or(f64::NAN)
     }
 
     fn period(&self, name: &str) -> usize {

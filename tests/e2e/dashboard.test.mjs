@@ -33,8 +33,35 @@ test('dashboard shows the GOOG sample loaded through wasm', async () => {
 
 test('dashboard runs the threaded build when cross-origin isolated', async () => {
   assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
-  const badge = await page.textContent('[data-testid=build]');
-  assert.match(badge, /threads build \(\d+ threads\)/);
+  await page.waitForFunction(() => /threads build \(\d+ threads\)/.test(document.querySelector('[data-testid=build]').textContent));
+});
+
+test('indicator panel: RSI computed in wasm, streaming equals batch', async () => {
+  await page.waitForFunction(() => document.querySelector('[data-testid=indicator-info]').textContent !== '');
+  const info = await page.textContent('[data-testid=indicator-info]');
+  assert.match(info, /^RSI: last real = \d+\.\d{4}; streaming matches batch exactly$/);
+  await page.selectOption('select[name=indicator]', 'MACD');
+  await page.waitForFunction(() => document.querySelector('[data-testid=indicator-info]').textContent.startsWith('MACD'));
+  assert.match(await page.textContent('[data-testid=indicator-info]'), /streaming matches batch exactly/);
+});
+
+test('backtest panel: SmaCross 10/20 on GOOG shows backtesting.py\'s statistics', async () => {
+  const cell = (k) => page.evaluate((k) => [...document.querySelectorAll('[data-testid=backtest-stats] tr')]
+    .find((tr) => tr.firstChild.textContent === k)?.lastChild.textContent, k);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=backtest-stats] tr').length > 0);
+  assert.equal(await cell('# Trades'), '94');          // reference/backtest/GOOG_smacross_10_20.stats.json
+  assert.equal(await cell('Sharpe Ratio'), '0.5969');
+  assert.equal(await cell('Return [%]'), '455.7451');
+});
+
+test('optimize panel: grid in the Worker with progress, golden best parameters', async () => {
+  await page.click('#optimize button[type=submit]');
+  await page.waitForSelector('[data-testid=optimize-status][data-done=true]', { timeout: 120_000 });
+  const status = await page.textContent('[data-testid=optimize-status]');
+  // reference/backtest/GOOG_smacross_10_20.optimize.json: best n1=10, n2=35, Sharpe 0.67576...
+  assert.match(status, /^best \{"n1":10,"n2":35\} → Sharpe Ratio 0\.6758; 50 combinations in [\d.]+ s on the threads build \(\d+ threads\)$/);
+  assert.equal(await page.evaluate(() => document.querySelector('#optimize progress').value), 50);
+  await page.screenshot({ path: `${RESULTS}dashboard-optimized.png`, fullPage: true });
 });
 
 test('switching to EURUSD updates the facts', async () => {

@@ -8,8 +8,8 @@ import { createApp, listen } from '../../scripts/serve.mjs';
 export const RESULTS = new URL('../../test-results/', import.meta.url).pathname;
 mkdirSync(RESULTS, { recursive: true });
 
-export async function startServer() {
-  const server = createApp();
+export async function startServer(options) {
+  const server = createApp(options);
   const port = await listen(server, '127.0.0.1', 0);
   return { server, port, url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
 }

@@ -35,3 +35,50 @@ test('rayon pool in a dedicated Worker uses more than one thread and sums correc
   assert.equal(report.result, expected);
   assert.ok(report.threads > 1, `expected more than one thread, got ${report.threads}`);
 });
+
+test('load() picks the threaded build on a cross-origin isolated page and says so', async () => {
+  await page.goto(`${srv.url}health`); // a page that has not called load() yet
+  const r = await page.evaluate(async () => {
+    const { load } = await import('/pkg/index.js');
+    const { build, reason, threads, api } = await load({ threadCount: 2 });
+    return { build, reason, threads, sum: api.parallelSumOfSquares(1000).result, pool: api.threadCount() };
+  });
+  assert.equal(r.build, 'threads');
+  assert.match(r.reason, /cross-origin isolated/);
+  assert.equal(r.threads, 2);
+  assert.equal(r.pool, 2);
+  assert.equal(r.sum, 332833500);
+});
+
+test('load() falls back to the thread-less build without cross-origin isolation', async () => {
+  const plain = await startServer({ isolated: false });
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${plain.url}health`);
+    const r = await p.evaluate(async () => {
+      const { load } = await import('/pkg/index.js');
+      const { build, reason } = await load();
+      return { build, reason, isolated: globalThis.crossOriginIsolated };
+    });
+    assert.equal(r.isolated, false);
+    assert.equal(r.build, 'single');
+    assert.match(r.reason, /not cross-origin isolated/);
+    await p.goto(plain.url);
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.waitForFunction(() => document.querySelector('[data-testid=build]').textContent === 'single-thread build');
+  } finally {
+    await p.close();
+    await plain.close();
+  }
+});
+
+test('the packaged Worker (pkg/optimize-worker.js) loads the threaded build next to it', async () => {
+  await page.goto(`${srv.url}health`);
+  const ready = await page.evaluate(() => new Promise((resolve, reject) => {
+    const w = new Worker('/pkg/optimize-worker.js', { type: 'module' });
+    w.onmessage = (e) => (e.data.type === 'ready' ? resolve(e.data) : reject(new Error(JSON.stringify(e.data))));
+    w.onerror = (e) => reject(new Error(e.message));
+    w.postMessage({ type: 'init', threads: 2 });
+  }));
+  assert.deepEqual(ready, { type: 'ready', build: 'threads', threads: 2 });
+});

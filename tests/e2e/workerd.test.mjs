@@ -41,3 +41,37 @@ test('workerd: non-JSON body to the batch endpoint is a 400 INVALID_INPUT', asyn
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error.code, 'INVALID_INPUT');
 });
+
+test('workerd: POST /api/v1/optimize/batch runs the seed request on the bundled sample', async () => {
+  const res = await fetch(`${base}/api/v1/optimize/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      strategies: ['SmaCross', 'RSI'],
+      common_config: { maximize: 'Sharpe Ratio', cash: 10000, commission: 0.002, finalize_trades: true },
+      strategy_specific_configs: {
+        SmaCross: { space: { n1: { start: 5, stop: 30, step: 5 }, n2: { start: 10, stop: 70, step: 5 } }, constraint: 'n1 < n2' },
+        RSI: { space: { timeperiod: [7, 14, 21], lower: [20, 30], upper: [70, 80] } },
+      },
+      parallel_jobs: 2,
+    }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.deepEqual(body.jobs.map((j) => [j.strategy, j.status]), [['SmaCross', 'complete'], ['RSI', 'complete']]);
+  const sma = body.jobs[0].report;
+  // reference/backtest/GOOG_smacross_10_20.optimize.json (maximize Sharpe Ratio)
+  assert.deepEqual(sma.best.params, { n1: 10, n2: 35 });
+  assert.ok(Math.abs(sma.best.value - 0.6757615920465423) < 1e-9);
+});
+
+test('workerd: a bad batch request is a 400 with the error code and path', async () => {
+  const res = await fetch(`${base}/api/v1/optimize/batch`, {
+    method: 'POST',
+    body: JSON.stringify({ strategies: ['NoSuchStrategy'], common_config: { space: { n: [1, 2] } } }),
+  });
+  assert.equal(res.status, 400);
+  const { error } = await res.json();
+  assert.equal(error.code, 'INVALID_STRATEGY');
+  assert.match(error.message, /SmaCross/);
+});

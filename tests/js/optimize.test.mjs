@@ -136,3 +136,29 @@ test('exports: CSV rows and JSON text on request', async () => {
   assert.match(lines[0], /^n1,n2,value,/);
   assert.equal(JSON.parse(r.json).rows.length, 4);
 });
+
+test('timeoutMs rejects with TIMEOUT and keeps the partial results', async () => {
+  const big = { strategy: 'SmaCross', space: { n1: { start: 2, stop: 100 }, n2: { start: 10, stop: 300 } }, maximize: 'SQN', timeoutMs: 30 };
+  await assert.rejects(optimize(goog, big), (e) => e.code === 'TIMEOUT' && e.name === 'TimeoutError'
+    && e.details.partial.status === 'timeout' && e.details.partial.complete === false
+    && e.details.partial.results.length > 0 && e.details.partial.results.length < 98 * 290
+    && e.details.total === 98 * 290);
+});
+
+test('batch: a per-job timeout marks the job and keeps its partial report', async () => {
+  const r = await optimizeBatch(goog, {
+    strategies: ['SmaCross', 'RSI'],
+    common_config: { maximize: 'SQN' },
+    strategy_specific_configs: {
+      SmaCross: { space: { n1: { start: 2, stop: 100 }, n2: { start: 10, stop: 300 } } },
+      RSI: { space: { timeperiod: [10, 14], lower: [25, 30], upper: [70] } },
+    },
+    job_timeout_ms: 50,
+  });
+  assert.equal(r.jobs[0].status, 'timeout');
+  assert.equal(r.jobs[0].complete, false);
+  assert.equal(r.jobs[0].error.code, 'TIMEOUT');
+  assert.ok(r.jobs[0].report.results.length > 0);
+  assert.equal(r.jobs[1].status, 'complete');
+  assert.equal(r.jobs[1].report.results.length, 4);
+});

@@ -297,3 +297,76 @@ test('ServiceContainer: services before analyzers, reverse cleanup, failure name
   assert.deepEqual(log, ['init db', 'init broker', 'cleanup db']);
   assert.deepEqual(f.status().map((s) => s.state), ['stopped', 'failed', 'registered']);
 });
+
+test('thenables that call back synchronously are settled asynchronously and not aborted', async () => {
+  const d = new Dispatcher({ maxConcurrent: 1 });
+  let sig;
+  const id = d.submit('thenable', (signal) => { sig = signal; return { then(ok) { ok('sync'); } }; });
+  assert.equal(d.status(id), 'running');
+  assert.equal(await d.result(id), 'sync');
+  assert.equal(sig.aborted, false);
+  assert.throws(() => d.submit('not-fn', 42), (e) => e.code === 'INVALID_INPUT');
+  const zero = new Dispatcher({ maxConcurrent: 1, maxQueue: 0 });
+  zero.submit('a', () => sleep(5));
+  assert.throws(() => zero.submit('b', () => sleep(5)), (e) => e.code === 'QUEUE_FULL');
+  await zero.onIdle();
+  assert.equal(typeof zero.submit('c', async () => 1), 'number');
+});
+
+test('Scheduler: a blocked loop makes runs late; skip drops them, catch_up_once runs once', async () => {
+  const d = new Dispatcher({ maxConcurrent: 4 });
+  const s = new Scheduler(d, { graceMs: 5 });
+  const skip = s.addJob('skip', async () => {}, { everyMs: 50 }, { missed: 'skip' });
+  const catchUp = s.addJob('catch', async () => {}, { everyMs: 50 }, { missed: 'catch_up_once' });
+  s.start();
+  await sleep(5);
+  const end = performance.now() + 170;
+  while (performance.now() < end); // the loop is blocked past three deadlines (50, 100, 150)
+  // Let the overdue timers fire (Node's timer clock is stale right after a block).
+  for (let i = 0; i < 200 && (s.job(skip).timerLag.count === 0 || s.job(catchUp).timerLag.count === 0); i++) await sleep(1);
+  s.stop();
+  await d.onIdle();
+  const a = s.job(skip);
+  const b = s.job(catchUp);
+  assert.ok(a.skippedMissed >= 3, `skip: ${JSON.stringify(a)}`);
+  assert.equal(a.caughtUp, 0);
+  assert.equal(b.caughtUp, 1, `catch_up_once: ${JSON.stringify(b)}`);
+  assert.ok(b.skippedMissed >= 2, `catch_up_once collapses the missed deadlines: ${JSON.stringify(b)}`);
+  assert.equal(b.runs, a.runs + 1);
+  assert.ok(a.timerLag.max >= 100, `lag ${a.timerLag.max}`);
+});
+
+test('wrong argument types throw typed errors instead of trapping the module', async () => {
+  const d = new Dispatcher({});
+  const bad = [
+    () => d.submit(5, async () => 1),
+    () => d.submit({}, async () => 1),
+    () => d.submit('x', 'not a function'),
+    () => d.result(-1),
+    () => new Scheduler(d, {}).addJob(7, async () => {}, { everyMs: 10 }),
+    () => new PerformanceMonitor({}).track(null, () => 1),
+    () => new PerformanceMonitor({}).record(1, 2),
+    () => new PerformanceMonitor({}).summary(3),
+    () => new ServiceContainer().register(1, {}),
+  ];
+  for (const f of bad) assert.throws(f, (e) => e.code === 'INVALID_INPUT', String(f));
+  assert.throws(() => new Scheduler({}, {}));
+  assert.throws(() => new PerformanceMonitor({}).prometheusWith({}));
+  // The module still works afterwards.
+  assert.equal(await d.result(d.submit('ok', async () => 'fine')), 'fine');
+});
+
+test('result() before and after completion, many times, on two dispatchers with the same ids', async () => {
+  const a = new Dispatcher({});
+  const b = new Dispatcher({});
+  const ia = a.submit('a', () => sleep(5).then(() => 'from a'));
+  const ib = b.submit('b', () => sleep(5).then(() => 'from b'));
+  assert.equal(ia, ib, 'ids are per dispatcher');
+  const [r1, r2, r3] = await Promise.all([a.result(ia), a.result(ia), b.result(ib)]);
+  assert.deepEqual([r1, r2, r3], ['from a', 'from a', 'from b']);
+  assert.equal(await a.result(ia), 'from a');
+  const bad = a.submit('bad', async () => { throw new SyntaxError('nope'); });
+  const p1 = a.result(bad);
+  await assert.rejects(p1, (e) => e.code === 'TASK_FAILED' && e.cause instanceof SyntaxError);
+  await assert.rejects(a.result(bad), (e) => e.code === 'TASK_FAILED');
+});
