@@ -302,9 +302,10 @@ fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize
     }
 }
 
-/// The merge, strategy by strategy over columns: find the union of timestamps, then let
-/// each strategy add its votes at its rows' positions, then decide every row. Each pass is
-/// a sequential sweep with no per-timestamp allocation.
+/// The merge. Strategies on the same bars take the row-wise [`run_aligned`]; otherwise,
+/// strategy by strategy over columns: find the union of timestamps, let each strategy add
+/// its votes at its rows' positions, then decide every row. Each pass is a sequential sweep
+/// with no per-timestamp allocation.
 fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> MergeResult {
     if prepared.iter().skip(1).all(|p| p.ts == prepared[0].ts) {
         return run_aligned(prepared, method, use_confidence);
@@ -312,14 +313,8 @@ fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> Me
     let prepared = prepared.as_slice();
     let union = union_of(prepared);
     let n = union.len();
-    // When every strategy has every timestamp, counts are known and positions are rows.
-    let all_aligned = prepared.iter().all(|p| p.ts.len() == n);
-    let mut strategy_count = vec![if all_aligned { prepared.len() as u32 } else { 0 }; n];
-    let count = |j: usize, counts: &mut [u32]| {
-        if !all_aligned {
-            counts[j] += 1;
-        }
-    };
+    let mut strategy_count = vec![0u32; n];
+    let count = |j: usize, counts: &mut [u32]| counts[j] += 1;
 
     let mut signal = vec![0i8; n];
     let mut confidence = vec![0.0f64; n];
