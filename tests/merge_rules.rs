@@ -88,6 +88,14 @@ fn use_confidence_scales_votes_only_when_asked() {
     let scaled = merge(outputs(), &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true}))).unwrap();
     assert_eq!(signals(&scaled), vec![Sell]); // 2·0.2 = 0.4 vs 0.9
     assert!(close(scaled.confidence[0], 0.9 / 1.3));
+    // Same on strategies that do not share their timestamps (the general path); a strategy
+    // without a confidence column votes its plain weight.
+    let c = StrategyOutput::new(vec![0.0, 1.0], vec![Hold, Buy]);
+    let mixed = named(vec![("a", Some(a.clone())), ("b", Some(b.clone())), ("c", Some(c))]);
+    let r = merge(mixed, &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true}))).unwrap();
+    assert_eq!(r.timestamp, vec![0.0, 1.0]);
+    assert_eq!(signals(&r), vec![Hold, Buy]); // t=1: Buy 0.4 + 1 = 1.4 vs Sell 0.9
+    assert!(close(r.confidence[1], 1.4 / 2.3));
 }
 
 // ---- majority ---------------------------------------------------------------------------
@@ -424,9 +432,12 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
     for case in 0..200 {
         let k = 1 + rnd(6) as usize;
         let mut tables = Vec::new();
+        // Odd cases: every strategy on the same (unsorted, duplicated) timestamps, which
+        // takes the aligned path; even cases: independent timestamps.
+        let shared: Vec<f64> = (0..1 + rnd(40)).map(|_| rnd(30) as f64).collect();
         for s in 0..k {
-            let rows: Vec<(f64, i8, f64)> =
-                (0..rnd(40)).map(|_| (rnd(30) as f64, rnd(3) as i8 - 1, rnd(11) as f64 / 10.0)).collect();
+            let ts: Vec<f64> = if case % 2 == 1 { shared.clone() } else { (0..rnd(40)).map(|_| rnd(30) as f64).collect() };
+            let rows: Vec<(f64, i8, f64)> = ts.into_iter().map(|t| (t, rnd(3) as i8 - 1, rnd(11) as f64 / 10.0)).collect();
             tables.push((format!("s{s}"), rows));
         }
         let weights: Vec<f64> = (0..k).map(|_| 1.0 + rnd(4) as f64).collect();

@@ -20,8 +20,8 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn ohlcv_instance_and_csv_text_give_the_same_signals() {
     let d = JsOhlcv::from_csv(GOOG).expect("parses");
-    let from_class = ticker_signals(&JsValue::from(d), &JsValue::UNDEFINED).expect("signals");
-    let from_text = ticker_signals(&JsValue::from_str(GOOG), &JsValue::UNDEFINED).expect("signals");
+    let from_class = ticker_signals(&JsValue::from(d), None).expect("signals");
+    let from_text = ticker_signals(&JsValue::from_str(GOOG), None).expect("signals");
     let a = js_sys::Array::from(&get(&from_class, "signal"));
     let b = js_sys::Array::from(&get(&from_text, "signal"));
     assert_eq!(a.length(), 2148);
@@ -38,7 +38,7 @@ fn plain_close_column_with_one_rule() {
     let closes: Vec<String> = (0..30).map(|i| (100 + i).to_string()).collect();
     let data = json(&format!(r#"{{"close": [{}]}}"#, closes.join(",")));
     let cfg = json(r#"{"macd": false, "bollinger": false, "sma_cross": false}"#);
-    let r = ticker_signals(&data, &cfg).expect("signals");
+    let r = ticker_signals(&data, Some(cfg.clone())).expect("signals");
     let sig = js_sys::Array::from(&get(&r, "signal"));
     assert_eq!(sig.get(0).as_string().as_deref(), Some("HOLD"));
     assert_eq!(sig.get(29).as_string().as_deref(), Some("SELL"));
@@ -47,7 +47,7 @@ fn plain_close_column_with_one_rule() {
 
 #[wasm_bindgen_test]
 fn bad_config_is_invalid_parameter_with_rule() {
-    let err = match ticker_signals(&JsValue::from_str(GOOG), &json(r#"{"rsi": {"upper": 150}}"#)) {
+    let err = match ticker_signals(&JsValue::from_str(GOOG), Some(json(r#"{"rsi": {"upper": 150}}"#))) {
         Err(e) => e,
         Ok(_) => panic!("upper 150 must be rejected"),
     };
@@ -63,7 +63,7 @@ fn watchlist_orders_and_reports_bad_symbols() {
     js_sys::Reflect::set(&list, &"BAD".into(), &json(r#"{"open": [1]}"#)).expect("set");
     js_sys::Reflect::set(&list, &"UP".into(), &json(r#"{"close": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}"#)).expect("set");
     let cfg = json(r#"{"macd": false, "bollinger": false, "sma_cross": false}"#);
-    let out = js_sys::Array::from(&watchlist_signals(&list, &cfg).expect("watchlist"));
+    let out = js_sys::Array::from(&watchlist_signals(&list, Some(cfg.clone())).expect("watchlist"));
     let symbols: Vec<String> = out.iter().map(|e| get(&e, "symbol").as_string().unwrap_or_default()).collect();
     // UP: RSI 100 → SELL 1.0 first; GOOG's last RSI (67.5) is neutral → 0; BAD last.
     assert_eq!(symbols, vec!["UP", "GOOG", "BAD"]);

@@ -22,7 +22,7 @@ fn numbers(v: &JsValue) -> Vec<f64> {
 }
 
 fn error_of(outputs: &JsValue, config: &JsValue) -> js_sys::Error {
-    match merge_signals(outputs, config) {
+    match merge_signals(outputs, Some(config.clone())) {
         Err(e) => e.unchecked_into(),
         Ok(_) => panic!("expected an error"),
     }
@@ -33,7 +33,7 @@ fn weighted_vote_on_string_signals() {
     let out = json(r#"{"a": {"timestamp": [2, 1], "signal": ["sell", "BUY"]},
                        "b": {"timestamp": [1, 2], "signal": ["SELL", "Sell"]},
                        "c": {"timestamp": [1], "signal": ["buy"]}}"#);
-    let r = merge_signals(&out, &json(r#"{"method": "weighted_vote", "weights": {"a": 2}}"#)).expect("merges");
+    let r = merge_signals(&out, Some(json(r#"{"method": "weighted_vote", "weights": {"a": 2}}"#))).expect("merges");
     assert_eq!(numbers(&get(&r, "timestamp")), vec![1.0, 2.0]);
     assert_eq!(strings(&get(&r, "signal")), vec!["BUY", "SELL"]);
     assert_eq!(numbers(&get(&r, "confidence")), vec![0.75, 1.0]);
@@ -50,7 +50,7 @@ fn typed_arrays_in_int8_out() {
         js_sys::Reflect::set(&o, &"signal".into(), &js_sys::Int8Array::from(&sig[..])).expect("set");
         js_sys::Reflect::set(&obj, &name.into(), &o).expect("set");
     }
-    let r = merge_signals(&obj, &json(r#"{"method": "majority"}"#)).expect("merges");
+    let r = merge_signals(&obj, Some(json(r#"{"method": "majority"}"#))).expect("merges");
     let sig = get(&r, "signal");
     assert!(sig.is_instance_of::<js_sys::Int8Array>());
     assert_eq!(js_sys::Int8Array::from(sig).to_vec(), vec![0, 0]); // tie → HOLD, then HOLD
@@ -60,13 +60,13 @@ fn typed_arrays_in_int8_out() {
 #[wasm_bindgen_test]
 fn priority_reports_strategy_used() {
     let out = json(r#"{"x": {"timestamp": [1, 2], "signal": [1, 1]}, "y": {"timestamp": [2], "signal": [-1]}}"#);
-    let r = merge_signals(&out, &json(r#"{"method": "priority", "priority": ["y", "x"]}"#)).expect("merges");
+    let r = merge_signals(&out, Some(json(r#"{"method": "priority", "priority": ["y", "x"]}"#))).expect("merges");
     // Numeric signals in → number format: indices into `strategies`.
     assert_eq!(strings(&get(&r, "strategies")), vec!["x", "y"]);
     assert_eq!(js_sys::Int32Array::new(&get(&r, "strategy_used")).to_vec(), vec![0, 1]);
     assert_eq!(js_sys::Int8Array::new(&get(&r, "signal")).to_vec(), vec![1, -1]);
     // Text format: the names.
-    let r = merge_signals(&out, &json(r#"{"method": "priority", "priority": ["y", "x"], "signal_format": "string"}"#)).expect("merges");
+    let r = merge_signals(&out, Some(json(r#"{"method": "priority", "priority": ["y", "x"], "signal_format": "string"}"#))).expect("merges");
     assert_eq!(strings(&get(&r, "strategy_used")), vec!["x", "y"]);
     assert_eq!(strings(&get(&r, "signal")), vec!["BUY", "SELL"]);
 }
@@ -89,7 +89,7 @@ fn unknown_method_is_invalid_parameter() {
 
 #[wasm_bindgen_test]
 fn no_valid_outputs_fallback_row() {
-    let r = merge_signals(&json(r#"{"a": null, "b": {}}"#), &JsValue::UNDEFINED).expect("fallback");
+    let r = merge_signals(&json(r#"{"a": null, "b": {}}"#), None).expect("fallback");
     assert_eq!(strings(&get(&r, "signal")), vec!["HOLD"]);
     assert_eq!(numbers(&get(&r, "confidence")), vec![0.0]);
     assert_eq!(numbers(&get(&r, "strategy_count")), vec![0.0]);

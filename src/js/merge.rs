@@ -22,9 +22,70 @@ extern "C" {
     fn float64_from(items: &JsValue) -> Result<Float64Array, JsValue>;
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export type SignalText = 'BUY' | 'SELL' | 'HOLD';
+export interface StrategyOutput {
+  timestamp?: Float64Array | ArrayLike<number | string | Date>;
+  time?: Float64Array | ArrayLike<number | string | Date>;
+  signal?: Int8Array | Float64Array | ArrayLike<string | number>;
+  confidence?: Float64Array | ArrayLike<number>;
+}
+export interface MergeConfig {
+  method?: 'weighted_vote' | 'majority' | 'priority';
+  weights?: Record<string, number>;
+  priority?: string[];
+  use_confidence?: boolean; useConfidence?: boolean;
+  signal_format?: 'auto' | 'string' | 'number'; signalFormat?: 'auto' | 'string' | 'number';
+}
+export interface MergeResult {
+  timestamp: Float64Array;
+  signal: SignalText[] | Int8Array;
+  confidence: Float64Array;
+  strategy_count: Uint32Array;
+  strategy_used?: (string | null)[] | Int32Array;
+  method: 'weighted_vote' | 'majority' | 'priority';
+  strategies: string[];
+  warnings: string[];
+  error?: 'No valid strategy outputs';
+}
+export interface SeriesColumns {
+  close: Float64Array | ArrayLike<number>;
+  high?: Float64Array | ArrayLike<number>;
+  low?: Float64Array | ArrayLike<number>;
+  time?: Float64Array | ArrayLike<number>;
+}
+type RuleToggle<P> = boolean | (P & { enabled?: boolean; weight?: number });
+export interface SignalRulesConfig {
+  rsi?: RuleToggle<{ timeperiod?: number; lower?: number; upper?: number }>;
+  macd?: RuleToggle<{ fastperiod?: number; slowperiod?: number; signalperiod?: number }>;
+  bollinger?: RuleToggle<{ timeperiod?: number; nbdev?: number }>;
+  sma_cross?: RuleToggle<{ fastperiod?: number; slowperiod?: number }>;
+  smaCross?: RuleToggle<{ fastperiod?: number; slowperiod?: number }>;
+}
+export interface RuleState { rule: 'rsi' | 'macd' | 'bollinger' | 'sma_cross'; vote?: SignalText; weight: number; value?: number; reason: string }
+export interface LatestSignal {
+  index: number; time: number; close: number; signal: SignalText; confidence: number; score: number;
+  reasons: string[]; rules: RuleState[];
+}
+export interface TickerSignals {
+  time: Float64Array; signal: SignalText[]; confidence: Float64Array; score: Float64Array;
+  reasons: string[][]; latest: LatestSignal;
+}
+export interface WatchlistEntry extends Partial<LatestSignal> {
+  symbol: string; signal: SignalText; confidence: number; reasons: string[];
+  error?: { code: string; message: string; details: Record<string, unknown> };
+}
+"#;
+
 /// Merges strategy signal tables; see docs/merge.md for every rule.
-#[wasm_bindgen(js_name = mergeSignals)]
-pub fn merge_signals(outputs: &JsValue, config: &JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = mergeSignals, unchecked_return_type = "MergeResult")]
+pub fn merge_signals(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, StrategyOutput | StrategyOutput[] | null | undefined> | Map<string, StrategyOutput | null> | null")]
+    outputs: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MergeConfig | null")] config: Option<JsValue>,
+) -> JsResult<JsValue> {
+    let config = &config.unwrap_or(JsValue::UNDEFINED);
     let config_value: serde_json::Value =
         if config.is_undefined() || config.is_null() { serde_json::Value::Null } else { from_js(config.clone(), "config")? };
     let (config, config_warnings) = MergeConfig::from_value(&config_value)?;
@@ -467,8 +528,12 @@ fn latest_to_js(l: &Latest) -> JsResult<JsValue> {
 
 /// Per-bar and latest Buy/Sell/Hold from the built-in rules (see docs/signals.md):
 /// `{time, signal, confidence, score, reasons, latest}`.
-#[wasm_bindgen(js_name = tickerSignals)]
-pub fn ticker_signals(data: &JsValue, config: &JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = tickerSignals, unchecked_return_type = "TickerSignals")]
+pub fn ticker_signals(
+    #[wasm_bindgen(unchecked_param_type = "Ohlcv | SeriesColumns | string")] data: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<JsValue>,
+) -> JsResult<JsValue> {
+    let config = &config.unwrap_or(JsValue::UNDEFINED);
     let config = rules_config(config)?;
     let series = read_series(data)?;
     let r = signal_rules::ticker_signals(&series.view(), &config)?;
@@ -487,8 +552,12 @@ pub fn ticker_signals(data: &JsValue, config: &JsValue) -> JsResult<JsValue> {
 /// Latest signal per symbol of `{SYMBOL: data}`, highest confidence first (ties by symbol);
 /// a symbol with bad data gets `{symbol, signal: 'HOLD', confidence: 0, error: {code,
 /// message, details}}` and sorts last instead of failing the whole list.
-#[wasm_bindgen(js_name = watchlistSignals)]
-pub fn watchlist_signals(watchlist: &JsValue, config: &JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = watchlistSignals, unchecked_return_type = "WatchlistEntry[]")]
+pub fn watchlist_signals(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, Ohlcv | SeriesColumns | string>")] watchlist: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<JsValue>,
+) -> JsResult<JsValue> {
+    let config = &config.unwrap_or(JsValue::UNDEFINED);
     let config = rules_config(config)?;
     if !watchlist.is_object() || Array::is_array(watchlist) {
         return Err(Error::invalid_input("watchlist must be an object { SYMBOL: data }").with("field", "watchlist").into());

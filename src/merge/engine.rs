@@ -75,7 +75,7 @@ pub fn merge(outputs: NamedOutputs, config: &MergeConfig) -> Result<MergeResult>
         assign_ranks(&mut prepared, &names, &config.priority, &mut warnings);
     }
 
-    let mut result = run(&prepared, config.method, config.use_confidence);
+    let mut result = run(prepared, config.method, config.use_confidence);
     result.method = config.method;
     result.strategies = names;
     result.warnings = warnings;
@@ -302,20 +302,19 @@ fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize
     }
 }
 
-/// The merge, strategy by strategy over columns: find the union of timestamps, then let
-/// each strategy add its votes at its rows' positions, then decide every row. Each pass is
-/// a sequential sweep with no per-timestamp allocation.
-fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> MergeResult {
+/// The merge. Strategies on the same bars take the row-wise [`run_aligned`]; otherwise,
+/// strategy by strategy over columns: find the union of timestamps, let each strategy add
+/// its votes at its rows' positions, then decide every row. Each pass is a sequential sweep
+/// with no per-timestamp allocation.
+fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> MergeResult {
+    if prepared.iter().skip(1).all(|p| p.ts == prepared[0].ts) {
+        return run_aligned(prepared, method, use_confidence);
+    }
+    let prepared = prepared.as_slice();
     let union = union_of(prepared);
     let n = union.len();
-    // When every strategy has every timestamp, counts are known and positions are rows.
-    let all_aligned = prepared.iter().all(|p| p.ts.len() == n);
-    let mut strategy_count = vec![if all_aligned { prepared.len() as u32 } else { 0 }; n];
-    let count = |j: usize, counts: &mut [u32]| {
-        if !all_aligned {
-            counts[j] += 1;
-        }
-    };
+    let mut strategy_count = vec![0u32; n];
+    let count = |j: usize, counts: &mut [u32]| counts[j] += 1;
 
     let mut signal = vec![0i8; n];
     let mut confidence = vec![0.0f64; n];
@@ -363,6 +362,62 @@ fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> Merg
         signal,
         confidence,
         strategy_count,
+        strategy_used,
+        strategies: Vec::new(),
+        warnings: Vec::new(),
+        error: None,
+    }
+}
+
+/// The common case of strategies computed on the same bars: every strategy votes at every
+/// row, so the union is the shared timestamps and each row is decided in one row-wise pass
+/// (no score columns, no position walk).
+fn run_aligned(mut prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> MergeResult {
+    let k = prepared.len();
+    let timestamp = prepared.first_mut().map(|p| std::mem::take(&mut p.ts)).unwrap_or_default();
+    let n = timestamp.len();
+    let mut signal = vec![0i8; n];
+    let mut confidence = vec![0.0f64; n];
+    let mut strategy_used = None;
+    match method {
+        MergeMethod::WeightedVote | MergeMethod::Majority => {
+            let use_conf = use_confidence && method == MergeMethod::WeightedVote;
+            for (j, (sig, conf)) in signal.iter_mut().zip(confidence.iter_mut()).enumerate() {
+                let (mut sell, mut hold, mut buy) = (0.0, 0.0, 0.0);
+                for p in &prepared {
+                    let mut v = if method == MergeMethod::Majority { 1.0 } else { p.weight };
+                    if use_conf {
+                        if let Some(c) = &p.conf {
+                            v *= c[j];
+                        }
+                    }
+                    let s = p.sig[j];
+                    // Selects, not branches: the signals are data.
+                    sell += if s < 0 { v } else { 0.0 };
+                    hold += if s == 0 { v } else { 0.0 };
+                    buy += if s > 0 { v } else { 0.0 };
+                }
+                (*sig, *conf) = pick(sell, hold, buy);
+            }
+        }
+        MergeMethod::Priority => {
+            // Every strategy is present at every row, so the top-ranked one always wins.
+            if let Some((s, top)) = prepared.iter().enumerate().min_by_key(|(_, p)| p.rank) {
+                signal.copy_from_slice(&top.sig);
+                match &top.conf {
+                    Some(c) => confidence.copy_from_slice(c),
+                    None => confidence.fill(1.0),
+                }
+                strategy_used = Some(vec![s as u32; n]);
+            }
+        }
+    }
+    MergeResult {
+        method,
+        timestamp,
+        signal,
+        confidence,
+        strategy_count: vec![k as u32; n],
         strategy_used,
         strategies: Vec::new(),
         warnings: Vec::new(),

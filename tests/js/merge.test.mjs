@@ -101,6 +101,34 @@ test('ISO strings and Dates are accepted as timestamps', () => {
   assert.deepEqual(r.signal, ['SELL', 'BUY']);
 });
 
+test('a Map of outputs keeps its order (the default priority order)', () => {
+  const outputs = new Map([
+    ['second', { timestamp: [1], signal: ['SELL'] }],
+    ['first', { timestamp: [1], signal: ['BUY'] }],
+  ]);
+  const r = mergeSignals(outputs, { method: 'priority' });
+  assert.deepEqual(r.strategy_used, ['second']);
+  assert.deepEqual(r.signal, ['SELL']);
+});
+
+test('cells that bulk conversion would coerce are still rejected with their row', () => {
+  // Number(null) = 0, Number(true) = 1, Number('') = 0: each must still be an error.
+  for (const bad of [null, true, '', undefined]) {
+    throwsCode(() => mergeSignals({ s: { timestamp: [5, bad, 7], signal: [1, 1, 1] } }), 'INVALID_INPUT', { strategy: 's', row: 1, field: 'timestamp' });
+    throwsCode(() => mergeSignals({ s: { timestamp: [5, 6, 7], signal: [1, bad, 1] } }), 'INVALID_INPUT', { strategy: 's', row: 1, field: 'signal' });
+    throwsCode(() => mergeSignals({ s: { timestamp: [5, 6], signal: [1, 1], confidence: [0.5, bad] } }), 'INVALID_INPUT', { row: 1, field: 'confidence' });
+  }
+  // Symbols make bulk conversion throw; the cell-by-cell path reports them.
+  throwsCode(() => mergeSignals({ s: { timestamp: [5, Symbol('x')], signal: [1, 1] } }), 'INVALID_INPUT', { row: 1 });
+  throwsCode(() => mergeSignals({ s: { timestamp: [5, 6], signal: ['BUY', Symbol('x')] } }), 'INVALID_INPUT', { row: 1 });
+  // A cell containing the internal separator cannot shift rows.
+  throwsCode(() => mergeSignals({ s: { timestamp: [5, 6, 7], signal: ['BUY', 'BUY\u001fSELL', 'SELL'] } }), 'INVALID_INPUT', { row: 1 });
+  // Numeric strings are numbers: '1' is BUY, '1700000000000' a timestamp.
+  const r = mergeSignals({ s: { timestamp: ['1700000000000'], signal: ['1'] } }, { signal_format: 'string' });
+  assert.deepEqual([...r.timestamp], [1700000000000]);
+  assert.deepEqual(r.signal, ['BUY']);
+});
+
 test('row arrays [{timestamp, signal}] are accepted too', () => {
   const r = mergeSignals({ a: [{ timestamp: 1, signal: 'buy' }, { timestamp: 2, signal: -1 }] }, { method: 'majority' });
   assert.deepEqual(r.signal, ['BUY', 'SELL']);
