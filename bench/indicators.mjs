@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { indicator } from 'stratlab';
+import { indicator, indicatorOhlcv, Ohlcv } from 'stratlab';
 
 const argv = process.argv.slice(2);
 const BARS = Number(argv[argv.indexOf('--bars') + 1]) || 1_000_000;
@@ -64,6 +64,18 @@ for (const [name] of CASES) results[name] = {};
 for (const [name, params] of CASES) {
   indicator(name, data, params); // warm-up (compiles the wasm tier-up path)
   results[name]['wasm-node'] = time(() => indicator(name, data, params), 5);
+}
+
+// 1b. The same with the series resident in wasm memory (an Ohlcv): no input copies.
+try {
+  const time = Float64Array.from({ length: BARS }, (_, i) => i * 3_600_000);
+  const resident = Ohlcv.fromColumns({ time, ...data });
+  for (const [name, params] of CASES) {
+    indicatorOhlcv(name, resident, params);
+    results[name]['wasm-node-ohlcv'] = time(() => indicatorOhlcv(name, resident, params), 5);
+  }
+} catch (e) {
+  console.error(`resident run failed: ${e.message}`);
 }
 
 // 2. technicalindicators (arrays of numbers in, arrays out).
@@ -144,7 +156,7 @@ if (!argv.includes('--no-browser')) {
 }
 
 // Table: ms per implementation, then ratios (how many times faster stratlab wasm-node is).
-const impls = ['wasm-node', 'wasm-chromium', 'native', 'technicalindicators', 'trading-signals'];
+const impls = ['wasm-node', 'wasm-node-ohlcv', 'wasm-chromium', 'native', 'technicalindicators', 'trading-signals'];
 const fmt = (x) => (x === undefined ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0));
 const ratio = (a, b) => (a === undefined || b === undefined ? '—' : (a / b).toFixed(1) + '×');
 console.log(`indicators on ${BARS.toLocaleString('en-US')} bars: milliseconds (median)`);

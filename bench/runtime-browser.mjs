@@ -1,7 +1,7 @@
 // Runs bench/runtime-lag.html in headless Chromium (Debian's, via playwright-core): Dispatcher
 // throughput vs p-queue, and the event-loop lag while 500 tasks run. Needs pkg/ built.
 // Usage: node bench/runtime-browser.mjs [--what throughput,lag] [--tasks 500] [--ms 3000]
-//        [--sleep 5-15] [--workUs 0] [--runners plain,stratlab,p-queue] [--n 100000] [--runs 5]
+//        [--sleep 10-100,5-15] [--workUs 0] [--runners plain,stratlab,p-queue] [--n 100000] [--runs 5]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
@@ -32,7 +32,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${port}/bench/runtime-lag.html?what=${arg('what', 'throughput,lag')}&n=${arg('n', 100000)}&runs=${arg('runs', 5)}&tasks=${arg('tasks', 500)}&ms=${arg('ms', 3000)}&workUs=${arg('workUs', 0)}&sleep=${arg('sleep', '5-15')}&runners=${arg('runners', 'plain,stratlab,p-queue')}`);
+  await page.goto(`http://127.0.0.1:${port}/bench/runtime-lag.html?what=${arg('what', 'throughput,lag')}&n=${arg('n', 100000)}&runs=${arg('runs', 5)}&tasks=${arg('tasks', 500)}&ms=${arg('ms', 3000)}&workUs=${arg('workUs', 0)}&sleep=${arg('sleep', '10-100,5-15')}&runners=${arg('runners', 'plain,stratlab,p-queue')}`);
   await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 600_000 });
   const rs = await page.evaluate(() => window.__result);
   if (rs.error) throw new Error(rs.error);

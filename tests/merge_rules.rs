@@ -376,8 +376,11 @@ fn duplicate_strategy_names_are_rejected() {
 
 // ---- property: the k-way merge equals a naive map-per-timestamp merge --------------------
 
+/// (timestamp, signal, confidence, strategy_count, strategy used)
+type Row = (f64, i8, f64, u32, usize);
+
 /// Straightforward reference of the documented rules, one BTreeMap entry per timestamp.
-fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method: MergeMethod) -> Vec<(f64, i8, f64, u32, usize)> {
+fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method: MergeMethod) -> Vec<Row> {
     let mut by_ts: BTreeMap<i64, BTreeMap<usize, (i8, f64)>> = BTreeMap::new();
     for (s, (_, rows)) in outputs.iter().enumerate() {
         for &(t, sig, conf) in rows {

@@ -750,3 +750,23 @@ fn max_queue_counts_only_tasks_that_must_wait() {
     env.advance_by(10.0);
     assert_eq!(*log.borrow(), vec![1, 2, 4]);
 }
+
+#[test]
+fn zero_delay_retries_of_a_synchronous_failure_yield_between_attempts() {
+    let (env, d) = setup(DispatcherConfig { max_retries: 1_000_000, retry_delay_ms: 0.0, ..cfg(1) });
+    let calls = Rc::new(Cell::new(0u32));
+    let c2 = calls.clone();
+    // A job that fails at once (its future is ready immediately) and would retry forever.
+    let id = d
+        .submit_fn("spin", &SubmitOptions::default(), move |_| {
+            c2.set(c2.get() + 1);
+            async { Err::<u64, _>("always".to_string()) }
+        })
+        .expect("ok");
+    env.run_until_stalled();
+    assert_eq!(calls.get(), 1, "the retry waits for a timer tick");
+    env.run_until_idle(10);
+    assert_eq!(calls.get(), 11, "one attempt per tick");
+    assert!(d.cancel(id));
+    assert_accounted(&d);
+}

@@ -190,9 +190,9 @@ fn real_data_rsi_rule_agrees_with_the_indicator() {
     indicators::rsi(&data.close, 14, &mut rsi).unwrap();
     assert_eq!(r.signal.len(), data.len());
     let (mut buys, mut sells) = (0, 0);
-    for i in 0..data.len() {
-        let want = if rsi[i].is_nan() || (30.0..=70.0).contains(&rsi[i]) { Hold } else if rsi[i] < 30.0 { Buy } else { Sell };
-        assert_eq!(r.signal[i], want, "bar {i}, rsi {}", rsi[i]);
+    for (i, &x) in rsi.iter().enumerate() {
+        let want = if x.is_nan() || (30.0..=70.0).contains(&x) { Hold } else if x < 30.0 { Buy } else { Sell };
+        assert_eq!(r.signal[i], want, "bar {i}, rsi {x}");
         buys += (want == Buy) as u32;
         sells += (want == Sell) as u32;
     }

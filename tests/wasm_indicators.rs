@@ -4,7 +4,7 @@
 
 use stratlab::js::data::JsOhlcv;
 use stratlab::js::indicators::{
-    catalogue, features, features_batch, indicator, lookback, JsIndicatorStream,
+    catalogue, features, features_batch, indicator, indicator_ohlcv, lookback, JsIndicatorStream,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -69,6 +69,17 @@ fn golden_spot_checks_on_goog() {
     let adx = column(&indicator("ADX", &data, &JsValue::NULL).unwrap(), "real");
     assert!(close_enough(adx.get_index(28), 40.851832898326975));
     assert_eq!(lookback("MACD", &JsValue::UNDEFINED).unwrap(), 33);
+}
+
+#[wasm_bindgen_test]
+fn indicator_on_a_resident_ohlcv_equals_the_copying_path() {
+    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let a = indicator_ohlcv("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let data: JsValue = data.into();
+    let b = indicator("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let (a, b) = (column(&a, "real").to_vec(), column(&b, "real").to_vec());
+    assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    assert!(close_enough(a[28], 40.851832898326975));
 }
 
 #[wasm_bindgen_test]

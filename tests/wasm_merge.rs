@@ -61,8 +61,14 @@ fn typed_arrays_in_int8_out() {
 fn priority_reports_strategy_used() {
     let out = json(r#"{"x": {"timestamp": [1, 2], "signal": [1, 1]}, "y": {"timestamp": [2], "signal": [-1]}}"#);
     let r = merge_signals(&out, &json(r#"{"method": "priority", "priority": ["y", "x"]}"#)).expect("merges");
-    assert_eq!(strings(&get(&r, "strategy_used")), vec!["x", "y"]);
+    // Numeric signals in → number format: indices into `strategies`.
+    assert_eq!(strings(&get(&r, "strategies")), vec!["x", "y"]);
+    assert_eq!(js_sys::Int32Array::new(&get(&r, "strategy_used")).to_vec(), vec![0, 1]);
     assert_eq!(js_sys::Int8Array::new(&get(&r, "signal")).to_vec(), vec![1, -1]);
+    // Text format: the names.
+    let r = merge_signals(&out, &json(r#"{"method": "priority", "priority": ["y", "x"], "signal_format": "string"}"#)).expect("merges");
+    assert_eq!(strings(&get(&r, "strategy_used")), vec!["x", "y"]);
+    assert_eq!(strings(&get(&r, "signal")), vec!["BUY", "SELL"]);
 }
 
 #[wasm_bindgen_test]

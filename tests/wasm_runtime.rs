@@ -35,7 +35,7 @@ async fn sleep(ms: u32) {
 async fn js_tasks_run_with_priorities_and_metrics() {
     let d = JsDispatcher::new(obj(&[("maxConcurrent", 2.into())])).expect("dispatcher");
     let f = func("signal", "return new Promise((r) => setTimeout(() => r(signal instanceof AbortSignal ? 42 : -1), 5));");
-    let id = d.submit("answer", f, JsValue::UNDEFINED).expect("submitted");
+    let id = d.submit("answer".into(), f, JsValue::UNDEFINED).expect("submitted");
     assert_eq!(d.status(id).as_deref(), Some("running"));
     let v = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise")).await.expect("resolved");
     assert_eq!(v.as_f64(), Some(42.0));
@@ -52,7 +52,7 @@ async fn timeout_fires_the_abort_signal_and_rejects_with_timeout() {
         "signal",
         "return new Promise((_, reject) => signal.addEventListener('abort', () => { globalThis.__stratlabAborted = signal.reason.code; reject(signal.reason); }));",
     );
-    let id = d.submit("hang", f, obj(&[("timeoutMs", 20.into())])).expect("submitted");
+    let id = d.submit("hang".into(), f, obj(&[("timeoutMs", 20.into())])).expect("submitted");
     let err = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise")).await.expect_err("times out");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("TIMEOUT"));
     assert!(err.is_instance_of::<js_sys::Error>());
@@ -65,9 +65,9 @@ async fn timeout_fires_the_abort_signal_and_rejects_with_timeout() {
 async fn queue_full_and_cancel() {
     let d = JsDispatcher::new(obj(&[("maxConcurrent", 1.into()), ("maxQueue", 1.into())])).expect("dispatcher");
     let slow = || func("signal", "return new Promise((r) => setTimeout(r, 10));");
-    let a = d.submit("a", slow(), JsValue::UNDEFINED).expect("ok");
-    let b = d.submit("b", slow(), JsValue::UNDEFINED).expect("ok");
-    let err = d.submit("c", slow(), JsValue::UNDEFINED).expect_err("queue full");
+    let a = d.submit("a".into(), slow(), JsValue::UNDEFINED).expect("ok");
+    let b = d.submit("b".into(), slow(), JsValue::UNDEFINED).expect("ok");
+    let err = d.submit("c".into(), slow(), JsValue::UNDEFINED).expect_err("queue full");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("QUEUE_FULL"));
     assert!(d.cancel(b));
     let err = JsFuture::from(d.result(b, JsValue::UNDEFINED).expect("promise")).await.expect_err("cancelled");
@@ -121,7 +121,7 @@ async fn scheduler_interval_jobs_do_not_overlap() {
         "",
         "globalThis.__live = (globalThis.__live || 0) + 1; globalThis.__peak = Math.max(globalThis.__peak || 0, globalThis.__live); return new Promise((r) => setTimeout(() => { globalThis.__live--; r(); }, 25));",
     );
-    let id = s.add_job("tick", f, obj(&[("everyMs", 10.into())]), JsValue::UNDEFINED).expect("job");
+    let id = s.add_job("tick".into(), f, obj(&[("everyMs", 10.into())]), JsValue::UNDEFINED).expect("job");
     s.start();
     sleep(120).await;
     s.stop();
@@ -145,7 +145,7 @@ async fn lag_probe_sees_a_blocked_loop() {
     let lag = m.lag().expect("lag");
     assert!(get(&lag, "max").as_f64().unwrap_or(0.0) >= 25.0, "max lag {:?}", get(&lag, "max"));
     assert!(get(&lag, "samples").as_f64().unwrap_or(0.0) >= 2.0);
-    let sync = m.track("sync", func("", "return 7;")).expect("tracked");
+    let sync = m.track("sync".into(), func("", "return 7;")).expect("tracked");
     assert_eq!(sync.as_f64(), Some(7.0));
     assert!(m.prometheus().contains("stratlab_event_loop_lag_seconds_count"));
 }
@@ -164,9 +164,9 @@ async fn container_initializes_in_order_and_cleans_up_on_failure() {
             ("cleanup", func("", &format!("(globalThis.__log ||= []).push('cleanup {name}');")).into()),
         ])
     };
-    c.register("strategy", comp("strategy", false), obj(&[("kind", "analyzer".into())])).expect("ok");
-    c.register("db", comp("db", false), JsValue::UNDEFINED).expect("ok");
-    c.register("broker", comp("broker", true), JsValue::UNDEFINED).expect("ok");
+    c.register("strategy".into(), comp("strategy", false), obj(&[("kind", "analyzer".into())])).expect("ok");
+    c.register("db".into(), comp("db", false), JsValue::UNDEFINED).expect("ok");
+    c.register("broker".into(), comp("broker", true), JsValue::UNDEFINED).expect("ok");
     let err = JsFuture::from(c.initialize_all()).await.expect_err("broker fails");
     assert_eq!(get(&get(&err, "details"), "component").as_string().as_deref(), Some("broker"));
     let log: Vec<String> = js_sys::Array::from(&get(&js_sys::global(), "__log")).iter().filter_map(|v| v.as_string()).collect();

@@ -69,6 +69,14 @@ pub(crate) struct Entry {
     pub make: fn(&Resolved) -> AnyKernel,
     pub lookback: fn(&Resolved) -> usize,
     pub batch: fn(&Resolved, &Columns, &mut [&mut [f64]]),
+    /// Batch into new vectors (no pre-fill pass over the outputs).
+    pub collect: fn(&Resolved, &Columns, usize) -> Vec<Vec<f64>>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 pub(crate) fn entries() -> &'static [Entry] {
@@ -209,6 +217,26 @@ fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
     }
 }
 
+/// The batch driver for freshly allocated outputs: the same kernel, values pushed in order.
+fn collect<K: Kernel>(p: &Resolved, cols: &Columns, outputs: usize) -> Vec<Vec<f64>> {
+    let mut k = K::new(p);
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) =
+        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
+    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
+    if outputs == 1 {
+        return vec![(0..n).map(|i| k.update(&bar(i))[0]).collect()];
+    }
+    let mut outs: Vec<Vec<f64>> = (0..outputs).map(|_| Vec::with_capacity(n)).collect();
+    for i in 0..n {
+        let o = k.update(&bar(i));
+        for (out, v) in outs.iter_mut().zip(o) {
+            out.push(v);
+        }
+    }
+    outs
+}
+
 macro_rules! declare {
     ($( $id:ident => $kernel:ty, $group:literal, [$($inp:ident),*], [$($param:expr),*], [$($out:literal),+]; )+) => {
         /// Any indicator's state machine (an enum, so streams need no boxing).
@@ -232,6 +260,7 @@ macro_rules! declare {
             make: |p| AnyKernel::$id(<$kernel as Kernel>::new(p)),
             lookback: <$kernel as Kernel>::lookback,
             batch: run::<$kernel>,
+            collect: collect::<$kernel>,
         } ),+ ];
     };
 }

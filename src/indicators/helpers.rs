@@ -3,7 +3,7 @@
 
 use super::catalogue::{self, Columns};
 use super::params::{MaType, Params, Resolved};
-use super::window::{Extreme, MonoDeque, NanWindow};
+use super::window::{Extreme, MonoDeque};
 use super::Inputs;
 use crate::{Error, Result};
 
@@ -109,22 +109,15 @@ fn rolling(src: &[f64], period: usize, out: &mut [f64], kind: Extreme) -> Result
     }
     check_len(src, out)?;
     let mut dq = MonoDeque::new(kind, period);
-    let mut nan = NanWindow::default();
     for (i, (&x, slot)) in src.iter().zip(out.iter_mut()).enumerate() {
         dq.push(i, x);
-        nan.see(i, x);
-        let warming = i + 1 < period;
-        *slot = if warming || nan.inside(i, period) {
-            f64::NAN
-        } else {
-            dq.value()
-        };
+        *slot = if i + 1 < period { f64::NAN } else { dq.value() };
     }
     Ok(())
 }
 
 /// Highest value over the last `period` bars including the current one (TA-Lib `MAX`,
-/// Donchian upper band). O(n) whatever the period; NaN while a NaN is in the window.
+/// Donchian upper band). O(n) whatever the period; NaN values are skipped (TA-Lib 0.8).
 pub fn rolling_max(src: &[f64], period: usize, out: &mut [f64]) -> Result<()> {
     rolling(src, period, out, Extreme::Max)
 }

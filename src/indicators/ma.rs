@@ -167,6 +167,10 @@ impl Dema {
 impl Series for Dema {
     #[inline]
     fn next(&mut self, x: f64) -> Option<f64> {
+        if self.e1.period == 1 {
+            // TA-Lib 0.8's EMA/DEMA/TEMA functions copy the input for period 1.
+            return Some(x);
+        }
         let a = self.e1.next(x)?;
         let b = self.e2.next(a)?;
         Some(2.0 * a - b)
@@ -193,6 +197,9 @@ impl Tema {
 impl Series for Tema {
     #[inline]
     fn next(&mut self, x: f64) -> Option<f64> {
+        if self.e1.period == 1 {
+            return Some(x);
+        }
         let a = self.e1.next(x)?;
         let b = self.e2.next(a)?;
         let c = self.e3.next(b)?;
@@ -375,7 +382,8 @@ impl Series for Kama {
 }
 
 /// Tillson's T3 with TA-Lib's seeding: each of the six EMAs is seeded with the average of
-/// its first `period` inputs.
+/// its first `period` inputs; updates and the final blend are fused multiply-adds in TA-Lib
+/// 0.8's order.
 #[derive(Debug, Clone)]
 pub(crate) struct T3 {
     period: usize,
@@ -414,7 +422,11 @@ impl T3 {
     #[inline]
     fn output(&self) -> f64 {
         let [c1, c2, c3, c4] = self.c;
-        c1 * self.e[5] + c2 * self.e[4] + c3 * self.e[3] + c4 * self.e[2]
+        // TA-Lib 0.8's fused evaluation order.
+        c4.mul_add(
+            self.e[2],
+            c3.mul_add(self.e[3], c1.mul_add(self.e[5], c2 * self.e[4])),
+        )
     }
 }
 
@@ -439,9 +451,9 @@ impl Series for T3 {
         if self.stage < 6 {
             // Stage s: update e1..e_s and average e_s over `period` values to seed e_{s+1}.
             let s = self.stage;
-            self.e[0] = k * x + omk * self.e[0];
+            self.e[0] = omk.mul_add(self.e[0], k * x);
             for j in 1..s {
-                self.e[j] = k * self.e[j - 1] + omk * self.e[j];
+                self.e[j] = omk.mul_add(self.e[j], k * self.e[j - 1]);
             }
             self.acc += self.e[s - 1];
             self.in_stage += 1;
@@ -456,9 +468,9 @@ impl Series for T3 {
             }
             return None;
         }
-        self.e[0] = k * x + omk * self.e[0];
+        self.e[0] = omk.mul_add(self.e[0], k * x);
         for j in 1..6 {
-            self.e[j] = k * self.e[j - 1] + omk * self.e[j];
+            self.e[j] = omk.mul_add(self.e[j], k * self.e[j - 1]);
         }
         Some(self.output())
     }
@@ -554,9 +566,14 @@ macro_rules! close_kernel {
 close_kernel!(SmaK, Sma, |p| Sma::new(p.int("timeperiod")), |p| {
     Sma::lookback(p.int("timeperiod"))
 });
-close_kernel!(EmaK, Ema, |p| Ema::new(p.int("timeperiod")), |p| {
-    Ema::lookback(p.int("timeperiod"))
-});
+// Through `Ma`: TA-Lib's EMA function copies the input for period 1, while the EMA inside
+// MACD and TRIX keeps its recursion.
+close_kernel!(
+    EmaK,
+    Ma,
+    |p| Ma::new(MaType::Ema, p.int("timeperiod")),
+    |p| Ema::lookback(p.int("timeperiod"))
+);
 close_kernel!(WmaK, Wma, |p| Wma::new(p.int("timeperiod")), |p| p
     .int("timeperiod")
     - 1);

@@ -179,15 +179,7 @@ pub fn compute(name: &str, inputs: &Inputs, params: &Params) -> Result<Outputs> 
     let entry = catalogue::find(name)?;
     let resolved = params::Resolved::new(entry.name, entry.params, params)?;
     let cols = catalogue::Columns::new(entry, inputs)?;
-    let mut data: Vec<Vec<f64>> = entry
-        .outputs
-        .iter()
-        .map(|_| vec![f64::NAN; cols.len()])
-        .collect();
-    {
-        let mut outs: Vec<&mut [f64]> = data.iter_mut().map(|v| v.as_mut_slice()).collect();
-        (entry.batch)(&resolved, &cols, &mut outs);
-    }
+    let data = (entry.collect)(&resolved, &cols, entry.outputs.len());
     Ok(Outputs {
         columns: entry
             .outputs
@@ -282,6 +274,13 @@ pub(crate) const EPSILON: f64 = 0.00000000000001;
 #[inline]
 pub(crate) fn is_zero(v: f64) -> bool {
     -EPSILON < v && v < EPSILON
+}
+
+/// TA-Lib 0.8's zero test where NaN takes the "zero" branch (RSI, CMO, ±DI, ADX, ULTOSC):
+/// a NaN sum gives 0 (or keeps ADX unchanged) instead of spreading NaN.
+#[inline]
+pub(crate) fn is_zero_or_nan(v: f64) -> bool {
+    !(v.abs() >= EPSILON)
 }
 
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`.

@@ -4,8 +4,8 @@
 
 use super::ma::{Ema, Ma, Series};
 use super::params::Resolved;
-use super::window::{Extreme, Fifo, MonoDeque, NanWindow};
-use super::{is_zero, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
+use super::window::{Extreme, Fifo, MonoDeque};
+use super::{is_zero, is_zero_or_nan, is_zero_scaled, o1, true_range, Bar, Kernel, Out, NAN3};
 
 // ---------------------------------------------------------------- RSI / CMO
 
@@ -81,7 +81,7 @@ impl Series for Rsi {
     fn next(&mut self, x: f64) -> Option<f64> {
         let (gain, loss) = self.0.next(x)?;
         let sum = gain + loss;
-        Some(if !is_zero(sum) {
+        Some(if !is_zero_or_nan(sum) {
             100.0 * (gain / sum)
         } else {
             0.0
@@ -119,7 +119,7 @@ impl Kernel for CmoK {
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.close).map(|(gain, loss)| {
             let sum = gain + loss;
-            if !is_zero(sum) {
+            if !is_zero_or_nan(sum) {
                 100.0 * ((gain - loss) / sum)
             } else {
                 0.0
@@ -278,15 +278,14 @@ impl Kernel for PpoK {
 
 // ---------------------------------------------------------------- stochastics, WILLR
 
-/// Highest high and lowest low over the last `window` bars. NaN policy: while a NaN high or
-/// low is inside the window the extremes are NaN.
+/// Highest high and lowest low over the last `window` bars; NaN values are skipped (TA-Lib
+/// 0.8), a window of only NaN gives NaN.
 #[derive(Debug, Clone)]
 pub(crate) struct HighLow {
     window: usize,
     idx: usize,
     hi: MonoDeque,
     lo: MonoDeque,
-    nan: NanWindow,
 }
 
 impl HighLow {
@@ -297,7 +296,6 @@ impl HighLow {
             idx: 0,
             hi: MonoDeque::new(Extreme::Max, window),
             lo: MonoDeque::new(Extreme::Min, window),
-            nan: NanWindow::default(),
         }
     }
 
@@ -308,13 +306,8 @@ impl HighLow {
         self.idx += 1;
         self.hi.push(i, high);
         self.lo.push(i, low);
-        self.nan.see(i, high);
-        self.nan.see(i, low);
         if i + 1 < self.window {
             return None;
-        }
-        if self.nan.inside(i, self.window) {
-            return Some((f64::NAN, f64::NAN));
         }
         Some((self.hi.value(), self.lo.value()))
     }
@@ -725,7 +718,11 @@ impl Di {
         }
         let (plus, minus, tr) = self.dm.next(b)?;
         let dm = if self.plus { plus } else { minus };
-        Some(if !is_zero(tr) { 100.0 * (dm / tr) } else { 0.0 })
+        Some(if !is_zero_or_nan(tr) {
+            100.0 * (dm / tr)
+        } else {
+            0.0
+        })
     }
     fn next_unsmoothed(&mut self, b: &Bar) -> Option<f64> {
         let d = &mut self.dm;
@@ -749,7 +746,7 @@ impl Di {
             return Some(0.0);
         }
         let tr = true_range(b.high, b.low, pc);
-        Some(if is_zero(tr) {
+        Some(if is_zero_or_nan(tr) {
             0.0
         } else if self.plus {
             diff_p / tr
@@ -820,11 +817,11 @@ impl Adx {
         self.seen += 1;
         let (plus, minus, tr) = self.dm.next(b)?;
         let p = self.period as f64;
-        let dx = if !is_zero(tr) {
+        let dx = if !is_zero_or_nan(tr) {
             let mdi = 100.0 * (minus / tr);
             let pdi = 100.0 * (plus / tr);
             let sum = mdi + pdi;
-            if !is_zero(sum) {
+            if !is_zero_or_nan(sum) {
                 Some(100.0 * ((mdi - pdi).abs() / sum))
             } else {
                 None
@@ -904,14 +901,14 @@ impl Kernel for AdxrK {
 
 // ---------------------------------------------------------------- AROON
 
-/// Bars since the highest high / lowest low over `period + 1` bars (latest bar wins ties).
+/// Bars since the highest high / lowest low over `period + 1` bars (latest bar wins ties,
+/// NaN skipped; a window without any number gives NaN).
 #[derive(Debug, Clone)]
 pub(crate) struct Aroon {
     period: usize,
     idx: usize,
     hi: MonoDeque,
     lo: MonoDeque,
-    nan: NanWindow,
 }
 
 impl Aroon {
@@ -922,7 +919,6 @@ impl Aroon {
             idx: 0,
             hi: MonoDeque::new(Extreme::Max, period + 1),
             lo: MonoDeque::new(Extreme::Min, period + 1),
-            nan: NanWindow::default(),
         }
     }
     /// `(today, index of highest, index of lowest)`, `None` in warm-up, NaN-flagged via `Err`.
@@ -932,17 +928,13 @@ impl Aroon {
         self.idx += 1;
         self.hi.push(i, b.high);
         self.lo.push(i, b.low);
-        self.nan.see(i, b.high);
-        self.nan.see(i, b.low);
         if i < self.period {
             return None;
         }
-        if self.nan.inside(i, self.period + 1) {
-            return Some(Err(()));
+        match (self.hi.front(), self.lo.front()) {
+            (Some((hi, _)), Some((lo, _))) => Some(Ok((i, hi, lo))),
+            _ => Some(Err(())),
         }
-        let hi = self.hi.front().map_or(i, |(j, _)| j);
-        let lo = self.lo.front().map_or(i, |(j, _)| j);
-        Some(Ok((i, hi, lo)))
     }
 }
 
@@ -1153,13 +1145,13 @@ impl Kernel for UltOscK {
             self.b[j] += tr;
         }
         let mut out = 0.0;
-        if !is_zero(self.b[0]) {
+        if !is_zero_or_nan(self.b[0]) {
             out += 4.0 * (self.a[0] / self.b[0]);
         }
-        if !is_zero(self.b[1]) {
+        if !is_zero_or_nan(self.b[1]) {
             out += 2.0 * (self.a[1] / self.b[1]);
         }
-        if !is_zero(self.b[2]) {
+        if !is_zero_or_nan(self.b[2]) {
             out += self.a[2] / self.b[2];
         }
         // Drop the term that leaves each window (bar t - period + 1).

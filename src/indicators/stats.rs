@@ -131,13 +131,19 @@ impl Kernel for StdDevK {
     }
 }
 
-/// Least-squares line over the last `period` closes, recomputed from the window each bar
-/// in TA-Lib's summation order (an O(1) update would round differently).
+/// Least-squares line over the last `period` closes, TA-Lib 0.8's way: sums of y and x·y
+/// (x = `period - 1` at the oldest bar down to 0 at the newest) updated in O(1) per bar and
+/// recomputed from the window every 32 periods, which bounds rounding drift.
 #[derive(Debug, Clone)]
 pub(crate) struct LinReg {
     period: usize,
+    n: f64,
     sum_x: f64,
     divisor: f64,
+    sum_y: f64,
+    sum_xy: f64,
+    started: bool,
+    until_reseed: usize,
     window: Fifo<f64>,
 }
 
@@ -150,32 +156,52 @@ impl LinReg {
         let sum_x_sq = (pi * (pi - 1) * (2 * pi - 1) / 6) as f64;
         LinReg {
             period,
+            n,
             sum_x,
             divisor: sum_x * sum_x - n * sum_x_sq,
-            window: Fifo::new(period),
+            sum_y: 0.0,
+            sum_xy: 0.0,
+            started: false,
+            until_reseed: 0,
+            window: Fifo::new(period + 1),
         }
     }
 
-    /// `(slope m, intercept b)`; as in TA-Lib, x runs
-    /// from `period - 1` (oldest) down to 0 (newest).
+    /// Sums recomputed from the window (which holds exactly `period` values).
+    fn reseed(&mut self) {
+        self.sum_y = 0.0;
+        self.sum_xy = 0.0;
+        let mut i = self.period;
+        for &y in self.window.iter() {
+            i -= 1;
+            self.sum_y += y;
+            self.sum_xy += i as f64 * y;
+        }
+        self.until_reseed = 32 * self.period;
+    }
+
+    /// `(slope m, intercept b)`.
     #[inline]
     fn next(&mut self, x: f64) -> Option<(f64, f64)> {
         self.window.push(x);
         if self.window.len() < self.period {
             return None;
         }
-        let mut sum_xy = 0.0;
-        let mut sum_y = 0.0;
-        let mut i = self.period;
-        for &y in self.window.iter() {
-            i -= 1;
-            sum_y += y;
-            sum_xy += i as f64 * y;
+        if !self.started {
+            self.started = true;
+            self.reseed();
+        } else {
+            let old = self.window.pop().unwrap_or(f64::NAN);
+            self.until_reseed -= 1;
+            if self.until_reseed == 0 {
+                self.reseed();
+            } else {
+                self.sum_xy = self.sum_xy + self.sum_y - self.n * old;
+                self.sum_y = self.sum_y - old + x;
+            }
         }
-        self.window.pop();
-        let n = self.period as f64;
-        let m = (n * sum_xy - self.sum_x * sum_y) / self.divisor;
-        let b = (sum_y - m * self.sum_x) / n;
+        let m = (self.n * self.sum_xy - self.sum_x * self.sum_y) / self.divisor;
+        let b = (self.sum_y - m * self.sum_x) / self.n;
         Some((m, b))
     }
 }
@@ -193,7 +219,8 @@ impl Kernel for LinRegK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         let n = (self.0.period - 1) as f64;
-        o1(self.0.next(b.close).map(|(m, b)| b + m * n))
+        // TA-Lib 0.8 fuses the final step: fma(m, period - 1, b).
+        o1(self.0.next(b.close).map(|(m, b)| m.mul_add(n, b)))
     }
 }
 

@@ -17,12 +17,6 @@ pub struct Stream {
     bars: usize,
 }
 
-impl std::fmt::Debug for Entry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
 impl Stream {
     /// A new stream for TA-Lib function `name`; parameters are validated as in `compute`.
     pub fn new(name: &str, params: &Params) -> Result<Stream> {

@@ -68,7 +68,7 @@ impl Kernel for AdK {
 }
 
 /// Chaikin oscillator: fast EMA - slow EMA of the A/D line, both seeded with the first A/D
-/// value (not an SMA), as TA-Lib does.
+/// value (not an SMA), as TA-Lib does; the blends are fused multiply-adds as in TA-Lib 0.8.
 #[derive(Debug, Clone)]
 pub(crate) struct AdOscK {
     lookback: usize,
@@ -110,8 +110,9 @@ impl Kernel for AdOscK {
             self.fast = self.ad;
             self.slow = self.ad;
         } else {
-            self.fast = (self.fast_k * self.ad) + ((1.0 - self.fast_k) * self.fast);
-            self.slow = (self.slow_k * self.ad) + ((1.0 - self.slow_k) * self.slow);
+            // TA-Lib 0.8: fma(1 - k, ema, k * ad), one rounding for the blend.
+            self.fast = (1.0 - self.fast_k).mul_add(self.fast, self.fast_k * self.ad);
+            self.slow = (1.0 - self.slow_k).mul_add(self.slow, self.slow_k * self.ad);
         }
         if t < self.lookback {
             return o1(None);

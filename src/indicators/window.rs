@@ -19,8 +19,8 @@ pub(crate) enum Extreme {
 /// Window maximum or minimum over the last `window` bars (by bar index).
 ///
 /// Among equal values the most recent bar wins, as TA-Lib's AROON scan (`>=`, `<=`) does.
-/// NaN handling is the caller's business (see [`NanWindow`]); comparisons with NaN are false,
-/// so a NaN never panics anything here.
+/// NaN values are skipped, as TA-Lib 0.8's window extremes skip them; a window holding only
+/// NaN has no extreme (`front()` is `None`).
 #[derive(Debug, Clone)]
 pub(crate) struct MonoDeque {
     kind: Extreme,
@@ -40,6 +40,10 @@ impl MonoDeque {
     /// Adds bar `idx` with value `v` and drops bars that left the window `(idx-window, idx]`.
     #[inline]
     pub(crate) fn push(&mut self, idx: usize, v: f64) {
+        if v.is_nan() {
+            self.evict(idx);
+            return;
+        }
         while let Some(&(_, back)) = self.items.back() {
             let dominated = match self.kind {
                 Extreme::Max => back <= v,
@@ -52,6 +56,12 @@ impl MonoDeque {
             }
         }
         self.items.push_back((idx, v));
+        self.evict(idx);
+    }
+
+    /// Drops bars that left the window ending at `idx`.
+    #[inline]
+    fn evict(&mut self, idx: usize) {
         while let Some(&(front, _)) = self.items.front() {
             if front + self.window <= idx {
                 self.items.pop_front();
@@ -61,7 +71,7 @@ impl MonoDeque {
         }
     }
 
-    /// (bar index, value) of the window's extreme; `None` only before the first push.
+    /// (bar index, value) of the window's extreme; `None` when the window holds no number.
     #[inline]
     pub(crate) fn front(&self) -> Option<(usize, f64)> {
         self.items.front().copied()
@@ -69,27 +79,6 @@ impl MonoDeque {
 
     pub(crate) fn value(&self) -> f64 {
         self.front().map_or(f64::NAN, |(_, v)| v)
-    }
-}
-
-/// Remembers the last bar whose value was NaN, to answer "is a NaN inside the window?".
-#[derive(Debug, Clone, Default)]
-pub(crate) struct NanWindow {
-    last_nan: Option<usize>,
-}
-
-impl NanWindow {
-    #[inline]
-    pub(crate) fn see(&mut self, idx: usize, v: f64) {
-        if v.is_nan() {
-            self.last_nan = Some(idx);
-        }
-    }
-
-    /// True when a NaN was seen in bars `(idx-window, idx]`.
-    #[inline]
-    pub(crate) fn inside(&self, idx: usize, window: usize) -> bool {
-        matches!(self.last_nan, Some(n) if n + window > idx)
     }
 }
 
@@ -234,6 +223,19 @@ mod tests {
     }
 
     #[test]
+    fn nan_is_skipped_and_an_all_nan_window_is_empty() {
+        let mut mx = MonoDeque::new(Extreme::Max, 2);
+        mx.push(0, 1.0);
+        mx.push(1, f64::NAN);
+        assert_eq!(mx.front(), Some((0, 1.0)));
+        mx.push(2, f64::NAN);
+        assert_eq!(mx.front(), None);
+        assert!(mx.value().is_nan());
+        mx.push(3, 5.0);
+        assert_eq!(mx.front(), Some((3, 5.0)));
+    }
+
+    #[test]
     fn fifo_wraps_and_grows() {
         let mut f: Fifo<f64> = Fifo::new(2);
         for i in 0..10 {
@@ -254,14 +256,5 @@ mod tests {
         assert_eq!(g.len(), 100);
         assert_eq!(g.at(57), Some(57.0));
         assert_eq!(g.pop(), Some(0.0));
-    }
-
-    #[test]
-    fn nan_window_expires() {
-        let mut w = NanWindow::default();
-        w.see(3, f64::NAN);
-        assert!(w.inside(3, 1));
-        assert!(w.inside(5, 3));
-        assert!(!w.inside(6, 3));
     }
 }

@@ -3,6 +3,7 @@
 //! `crate::indicators`.
 
 use super::convert::{f64_array, f64_vec, from_js, to_js};
+use super::data::JsOhlcv;
 use super::errors::JsResult;
 use crate::indicators::{self, Bar, FeatureSpec, FeatureTable, Inputs, Params, Stream};
 use crate::series::Ohlcv;
@@ -109,6 +110,19 @@ pub fn indicator(name: &str, inputs: &JsValue, params: &JsValue) -> JsResult<JsV
     let params = read_params(params)?;
     let cols = read_inputs(name, inputs)?;
     let out = indicators::compute(name, &as_inputs(&cols), &params)?;
+    let obj = js_sys::Object::new();
+    for (col, values) in out.iter() {
+        set(&obj, col, &f64_array(values));
+    }
+    Ok(obj.into())
+}
+
+/// `indicatorOhlcv(name, ohlcv, params?)`: like `indicator` but reads the columns of an `Ohlcv`
+/// where they already live (wasm memory), so no input is copied; only the outputs are.
+#[wasm_bindgen(js_name = indicatorOhlcv)]
+pub fn indicator_ohlcv(name: &str, data: &JsOhlcv, params: &JsValue) -> JsResult<JsValue> {
+    let params = read_params(params)?;
+    let out = indicators::compute(name, &Inputs::from_ohlcv(data.inner()), &params)?;
     let obj = js_sys::Object::new();
     for (col, values) in out.iter() {
         set(&obj, col, &f64_array(values));

@@ -80,7 +80,8 @@ fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-/// One strategy's output: columnar `{timestamp, signal, confidence?}` (also `timestamps`),
+/// One strategy's output: columnar `{timestamp, signal, confidence?}` (also `timestamps`
+/// or `time`),
 /// or an array of row objects `[{timestamp, signal, confidence?}]`.
 fn read_output(name: &str, value: &JsValue) -> JsResult<(Option<StrategyOutput>, bool)> {
     if absent(value) {
@@ -96,9 +97,12 @@ fn read_output(name: &str, value: &JsValue) -> JsResult<(Option<StrategyOutput>,
         .with("strategy", name)
         .into());
     }
+    // `time` too, so tickerSignals' and Ohlcv-shaped tables plug in directly.
     let mut ts_value = get(value, "timestamp");
-    if absent(&ts_value) {
-        ts_value = get(value, "timestamps");
+    for alias in ["timestamps", "time"] {
+        if absent(&ts_value) {
+            ts_value = get(value, alias);
+        }
     }
     if absent(&ts_value) {
         return Ok((Some(StrategyOutput::default()), false));
@@ -187,10 +191,9 @@ fn read_timestamps(name: &str, value: &JsValue) -> JsResult<Vec<f64>> {
     // Number(x) is right for numbers, numeric strings and Dates; the cells it turns into NaN
     // (ISO strings, junk), 0 or 1 (null, '', false, true) are looked at one by one.
     let mut out = converted.to_vec();
-    for row in 0..out.len() {
-        let x = out[row];
-        if x.is_nan() || x == 0.0 || x == 1.0 {
-            out[row] = timestamp_cell(name, row, &arr.get(row as u32))?;
+    for (row, x) in out.iter_mut().enumerate() {
+        if x.is_nan() || *x == 0.0 || *x == 1.0 {
+            *x = timestamp_cell(name, row, &arr.get(row as u32))?;
         }
     }
     Ok(out)
@@ -303,9 +306,9 @@ fn read_numbers(name: &str, field: &str, value: &JsValue) -> JsResult<Vec<f64>> 
         return Ok(arr.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect());
     };
     let mut out = converted.to_vec();
-    for row in 0..out.len() {
-        if out[row] == 0.0 || out[row] == 1.0 {
-            out[row] = arr.get(row as u32).as_f64().unwrap_or(f64::NAN);
+    for (row, x) in out.iter_mut().enumerate() {
+        if *x == 0.0 || *x == 1.0 {
+            *x = arr.get(row as u32).as_f64().unwrap_or(f64::NAN);
         }
     }
     Ok(out)
@@ -360,11 +363,19 @@ fn result_to_js(r: &MergeResult, text: bool) -> JsResult<JsValue> {
     set(&obj, "confidence", &f64_array(&r.confidence));
     set(&obj, "strategy_count", &Uint32Array::from(r.strategy_count.as_slice()));
     if let Some(used) = &r.strategy_used {
-        let names: Vec<&str> = r.strategies.iter().map(String::as_str).collect();
-        let col = if r.error.is_some() {
-            Array::of1(&JsValue::NULL) // the fallback row used no strategy
-        } else {
-            string_column(used.iter().map(|&u| u as usize), &names)
+        // Strings (the strategy names) in text format; in number format an Int32Array of
+        // indices into `strategies` (-1 for the fallback row), which costs no string per row.
+        let col: JsValue = match (text, r.error.is_some()) {
+            (true, true) => Array::of1(&JsValue::NULL).into(),
+            (false, true) => js_sys::Int32Array::from(&[-1i32][..]).into(),
+            (true, false) => {
+                let names: Vec<&str> = r.strategies.iter().map(String::as_str).collect();
+                string_column(used.iter().map(|&u| u as usize), &names).into()
+            }
+            (false, false) => {
+                let idx: Vec<i32> = used.iter().map(|&u| u as i32).collect();
+                js_sys::Int32Array::from(idx.as_slice()).into()
+            }
         };
         set(&obj, "strategy_used", &col);
     }

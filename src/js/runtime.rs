@@ -7,7 +7,7 @@
 use super::convert::to_js;
 use super::errors::{invalid_input, to_js_error, JsResult};
 use crate::runtime::clock::{AbortReason, Clock, Env, TimerId};
-use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError};
+use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError, TaskId, WaitState};
 use crate::runtime::container::{Component, ComponentKind, ServiceContainer};
 use crate::runtime::scheduler::{JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS};
 use crate::runtime::{monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor, SubmitOptions};
@@ -47,6 +47,21 @@ export function track_async(p, t0, record, name) {
   return p.then((v) => { record(name, clock.now() - t0, true, undefined); return v; },
                 (e) => { record(name, clock.now() - t0, false, e); throw e; });
 }
+// Per-dispatcher waiters of result(): id -> {p, res, rej}; one promise per task however many
+// times result() is called.
+export function wait_for(map, id) {
+  let e = map.get(id);
+  if (e === undefined) {
+    e = {};
+    e.p = new Promise((res, rej) => { e.res = res; e.rej = rej; });
+    map.set(id, e);
+  }
+  return e.p;
+}
+export function notify_waiter(map, id, ok, v) {
+  const e = map.get(id);
+  if (e !== undefined) { map.delete(id); if (ok) e.res(v); else e.rej(v); }
+}
 export class Deferred {
   constructor() { this.promise = new Promise((res, rej) => { this.res = res; this.rej = rej; }); }
   settle(ok, v) { if (ok) this.res(v); else this.rej(v); }
@@ -74,6 +89,8 @@ extern "C" {
     fn error_message(e: &JsValue) -> String;
     fn call_maybe_async(f: &js_sys::Function) -> JsValue;
     fn track_async(p: &JsValue, t0: f64, record: &JsValue, name: &str) -> js_sys::Promise;
+    fn wait_for(map: &js_sys::Map, id: f64) -> js_sys::Promise;
+    fn notify_waiter(map: &js_sys::Map, id: f64, ok: bool, v: &JsValue);
 
     type Deferred;
     #[wasm_bindgen(constructor)]
@@ -172,6 +189,7 @@ fn abort_reason_error(reason: AbortReason) -> Error {
 /// Runs JS async functions: one `AbortController` per attempt, one shared settle callback.
 pub struct JsRunner {
     settle: OnceCell<JsValue>,
+    waiters: js_sys::Map,
 }
 
 impl Runner for JsRunner {
@@ -194,6 +212,13 @@ impl Runner for JsRunner {
 
     fn abort(&self, attempt: JsValue, reason: AbortReason) {
         abort_task(&attempt, &to_js_error(&abort_reason_error(reason)));
+    }
+
+    fn notify(&self, id: TaskId, outcome: Outcome<JsValue>) {
+        match outcome {
+            Ok(v) => notify_waiter(&self.waiters, id as f64, true, &v),
+            Err(e) => notify_waiter(&self.waiters, id as f64, false, &js_error_with_cause(e)),
+        }
     }
 }
 
@@ -267,6 +292,20 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
     match outcome {
         Ok(v) => def.settle(true, &v),
         Err(e) => def.settle(false, &js_error_with_cause(e)),
+    }
+}
+
+/// Reads a string argument. Exported functions take `JsValue` instead of `&str` because the
+/// generated glue does not type-check strings in release builds: a number there traps the module.
+fn js_string(v: &JsValue, what: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string, got {}", error_message(v))))
+}
+
+fn js_opt_string(v: &JsValue, what: &str) -> JsResult<Option<String>> {
+    if is_absent(v) {
+        Ok(None)
+    } else {
+        js_string(v, what).map(Some)
     }
 }
 
@@ -368,17 +407,18 @@ impl JsDispatcher {
             }
         }
         let cfg = DispatcherConfig::from_json(&json)?;
-        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new() }, cfg)?;
+        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new(), waiters: js_sys::Map::new() }, cfg)?;
         Ok(JsDispatcher { d })
     }
 
     /// Queues `fn(signal)`; returns the task id. Options: `{priority, timeoutMs, maxRetries}`.
     pub fn submit(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_optional_param_type = "SubmitOptions")] options: JsValue,
     ) -> JsResult<f64> {
+        let name = js_string(&name, "submit: the task name")?;
         require_function(&f, "submit")?;
         let opts = if is_absent(&options) {
             SubmitOptions::default()
@@ -390,7 +430,7 @@ impl JsDispatcher {
                 max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
             }
         };
-        Ok(self.d.submit(name, f, &opts)? as f64)
+        Ok(self.d.submit(&name, f, &opts)? as f64)
     }
 
     /// A promise of the task's value; rejects with the task's typed error. With
@@ -408,12 +448,15 @@ impl JsDispatcher {
                 return Err(param_error("timeoutMs", "a finite number >= 0", &JsValue::from_f64(w)));
             }
         }
+        let Some(w) = wait else {
+            return Ok(match self.d.wait_in_runner(id) {
+                WaitState::Pending => wait_for(&self.d.runner().waiters, id as f64),
+                WaitState::Done(Ok(v)) => js_sys::Promise::resolve(&v),
+                WaitState::Done(Err(e)) => js_sys::Promise::reject(&js_error_with_cause(e)),
+            });
+        };
         let def = Deferred::new();
         let promise = def.promise();
-        let Some(w) = wait else {
-            self.d.on_result(id, Box::new(move |o| settle_deferred(&def, o)));
-            return Ok(promise);
-        };
         let def = Rc::new(def);
         let d2 = def.clone();
         let timer = Rc::new(RefCell::new(Some(Timeout::new(w.ceil().min(MAX_DELAY_MS) as u32, move || {
@@ -556,11 +599,12 @@ impl JsScheduler {
     #[wasm_bindgen(js_name = addJob)]
     pub fn add_job(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_param_type = "JobSchedule")] schedule: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: JsValue,
     ) -> JsResult<f64> {
+        let name = js_string(&name, "addJob: the job name")?;
         require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
         check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
@@ -577,7 +621,7 @@ impl JsScheduler {
                 opts.missed = MissedRunPolicy::parse(&m)?;
             }
         }
-        Ok(self.s.add_job(name, f, schedule, opts)? as f64)
+        Ok(self.s.add_job(&name, f, schedule, opts)? as f64)
     }
 
     #[wasm_bindgen(js_name = removeJob)]
@@ -650,7 +694,13 @@ impl JsMonitor {
 
     /// Calls `fn()` and times it. A sync result is returned as is (a throw is recorded and
     /// rethrown); a promise is returned chained, recording when it settles.
-    pub fn track(&self, name: &str, #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function) -> JsResult<JsValue> {
+    pub fn track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: js_sys::Function,
+    ) -> JsResult<JsValue> {
+        let name = js_string(&name, "track: the operation name")?;
+        let name = name.as_str();
         require_function(&f, "track")?;
         let r = call_maybe_async(&f);
         if get(&r, "sync").as_bool().unwrap_or(true) {
@@ -670,8 +720,17 @@ impl JsMonitor {
     }
 
     /// Records an operation measured elsewhere.
-    pub fn record(&self, name: &str, duration_ms: f64, success: Option<bool>, error: Option<String>) {
-        self.m.record(name, duration_ms, success.unwrap_or(true), error);
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        duration_ms: f64,
+        success: Option<bool>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] error: JsValue,
+    ) -> JsResult<()> {
+        let name = js_string(&name, "record: the operation name")?;
+        let error = if is_absent(&error) { None } else { Some(error_message(&error)) };
+        self.m.record(&name, duration_ms, success.unwrap_or(true), error);
+        Ok(())
     }
 
     /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
@@ -684,7 +743,8 @@ impl JsMonitor {
     /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
     /// every operation, or over `name`.
     #[wasm_bindgen(unchecked_return_type = "OpSummary")]
-    pub fn summary(&self, name: Option<String>) -> JsResult<JsValue> {
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] name: JsValue) -> JsResult<JsValue> {
+        let name = js_opt_string(&name, "summary: the operation name")?;
         to_js(&self.m.summary(name.as_deref()))
     }
 
@@ -788,10 +848,12 @@ impl JsContainer {
     /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
     pub fn register(
         &self,
-        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")] options: JsValue,
     ) -> JsResult<()> {
+        let name = js_string(&name, "register: the component name")?;
+        let name = name.as_str();
         if !component.is_object() && !component.is_function() {
             return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
         }
@@ -806,8 +868,9 @@ impl JsContainer {
     }
 
     /// The registered component object, or undefined.
-    pub fn get(&self, name: &str) -> JsValue {
-        self.c.get(name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> JsValue {
+        let Some(name) = name.as_string() else { return JsValue::UNDEFINED };
+        self.c.get(&name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,

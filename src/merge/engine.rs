@@ -228,8 +228,8 @@ fn pick(sell: f64, hold: f64, buy: f64) -> (i8, f64) {
 }
 
 /// The sorted union of all strategies' timestamps. Strategies usually share their bars, so
-/// a strategy whose timestamps equal the union so far costs one slice comparison; others are
-/// folded in by a two-pointer merge.
+/// a strategy whose timestamps are already in the union costs one read-only sweep; the
+/// others are folded in by a two-pointer merge.
 fn union_of(prepared: &[Prepared]) -> Vec<f64> {
     let Some(longest) = prepared.iter().max_by_key(|p| p.ts.len()) else {
         return Vec::new();
@@ -237,10 +237,10 @@ fn union_of(prepared: &[Prepared]) -> Vec<f64> {
     let mut union = longest.ts.clone();
     for p in prepared {
         let ts = p.ts.as_slice();
-        if ts.len() == union.len() && ts == union.as_slice() {
+        if is_subset(ts, &union) {
             continue;
         }
-        let mut out = Vec::with_capacity(union.len() + ts.len() / 8);
+        let mut out = Vec::with_capacity(union.len() + ts.len() / 4);
         let (mut i, mut j) = (0, 0);
         while i < union.len() && j < ts.len() {
             let (a, b) = (union[i], ts[j]);
@@ -253,6 +253,27 @@ fn union_of(prepared: &[Prepared]) -> Vec<f64> {
         union = out;
     }
     union
+}
+
+/// Whether every value of `ts` is in `union` (both strictly increasing).
+fn is_subset(ts: &[f64], union: &[f64]) -> bool {
+    if ts.len() > union.len() {
+        return false;
+    }
+    if ts.len() == union.len() {
+        return ts == union;
+    }
+    let mut j = 0;
+    for &t in ts {
+        while j < union.len() && union[j] < t {
+            j += 1;
+        }
+        if j == union.len() || union[j] != t {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Calls `f(row, position)` for every row of a strategy with the row's position in the
@@ -270,6 +291,11 @@ fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize
         let t = p.ts[r];
         while j < union.len() && union[j] < t {
             j += 1;
+        }
+        // The union holds every timestamp by construction; the check keeps a broken
+        // invariant from ever turning into an out-of-bounds panic.
+        if j >= union.len() {
+            break;
         }
         f(r, j);
         j += 1;
@@ -347,6 +373,15 @@ fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> Merg
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subset_check() {
+        assert!(is_subset(&[2.0, 4.0], &[1.0, 2.0, 3.0, 4.0]));
+        assert!(!is_subset(&[2.0, 5.0], &[1.0, 2.0, 3.0, 4.0]));
+        assert!(!is_subset(&[0.5], &[1.0, 2.0]));
+        assert!(is_subset(&[1.0, 2.0], &[1.0, 2.0]));
+        assert!(!is_subset(&[1.0, 3.0], &[1.0, 2.0]));
+    }
 
     #[test]
     fn pick_ties_go_to_hold() {

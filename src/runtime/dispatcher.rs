@@ -282,6 +282,17 @@ pub trait Runner: Sized + 'static {
 
     /// Tells a started attempt to stop.
     fn abort(&self, attempt: Self::Attempt, reason: AbortReason);
+
+    /// Delivers the outcome of a task registered with [`Dispatcher::wait_in_runner`] (a
+    /// runner-side waiter list avoids a boxed callback per waiting task). Default: nothing.
+    fn notify(&self, _id: TaskId, _outcome: Outcome<Self::Value>) {}
+}
+
+/// Whether a task's outcome is already known, for [`Dispatcher::wait_in_runner`].
+pub enum WaitState<V> {
+    /// Still running or waiting; the runner's `notify` will deliver the outcome.
+    Pending,
+    Done(Outcome<V>),
 }
 
 type Waiter<V> = Box<dyn FnOnce(Outcome<V>)>;
@@ -290,6 +301,7 @@ type IdleWaiter = Box<dyn FnOnce()>;
 enum Effect<R: Runner> {
     Abort(R::Attempt, AbortReason),
     Notify(Vec<Waiter<R::Value>>, Outcome<R::Value>),
+    RunnerNotify(TaskId, Outcome<R::Value>),
     Idle(Vec<IdleWaiter>),
 }
 
@@ -402,6 +414,8 @@ struct Task<R: Runner> {
     handle: Option<R::Attempt>,
     /// Callbacks waiting for the outcome (result()).
     waiters: Vec<Waiter<R::Value>>,
+    /// The runner keeps its own waiter for this task (see `Runner::notify`).
+    runner_waiter: bool,
     last_failure: Option<(FailClass, String, Option<R::Value>)>,
 }
 
@@ -751,6 +765,7 @@ impl<R: Runner> Core<R> {
             job,
             handle: None,
             waiters: Vec::new(),
+            runner_waiter: false,
             last_failure: None,
         };
         if drop_new {
@@ -832,6 +847,9 @@ impl<R: Runner> Core<R> {
         }
         if !task.waiters.is_empty() {
             fx.push(Effect::Notify(std::mem::take(&mut task.waiters), outcome.clone()));
+        }
+        if task.runner_waiter {
+            fx.push(Effect::RunnerNotify(task.id, outcome.clone()));
         }
         self.reporter.push(Record {
             id: task.id,
@@ -964,16 +982,14 @@ impl<R: Runner> Core<R> {
             let attempt = task.attempt;
             self.retrying += 1;
             self.retries += 1;
+            // Even a zero delay goes through the timer, so a job that throws synchronously with
+            // many retries yields to the event loop between attempts instead of spinning in pump.
             let delay = self.backoff_delay(attempt);
-            if delay > 0.0 {
-                self.backoff += 1;
-                self.deadlines.push(Reverse(Deadline {
-                    at: OrdF64(now + delay),
-                    kind: DeadlineKind::Retry { id, attempt },
-                }));
-            } else {
-                self.enqueue(id, now);
-            }
+            self.backoff += 1;
+            self.deadlines.push(Reverse(Deadline {
+                at: OrdF64(now + delay),
+                kind: DeadlineKind::Retry { id, attempt },
+            }));
             return;
         }
         let Some(task) = self.take_out(id) else { return };
@@ -1173,6 +1189,25 @@ impl<R: Runner> Core<R> {
         })
     }
 
+    /// The outcome of a task that is no longer live (or an INVALID_INPUT error for an id that is
+    /// unknown or evicted).
+    fn finished_outcome(&self, id: TaskId) -> Outcome<R::Value> {
+        match self.reporter.get(id) {
+            Some(r) => r.outcome.clone(),
+            None => {
+                let msg = if id < self.next_id && id > 0 {
+                    format!(
+                        "task #{id} finished but its record was evicted from the reporter (reporterSize = {}); read results sooner or raise reporterSize",
+                        self.reporter.capacity()
+                    )
+                } else {
+                    format!("unknown task id {id}: it was never returned by submit()")
+                };
+                Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None })
+            }
+        }
+    }
+
     /// Checks the internal bookkeeping (used by tests after every step).
     fn check(&self) -> std::result::Result<(), String> {
         let mut queued = 0;
@@ -1262,6 +1297,7 @@ impl<R: Runner> Inner<R> {
         for e in fx {
             match e {
                 Effect::Abort(h, reason) => self.runner.abort(h, reason),
+                Effect::RunnerNotify(id, outcome) => self.runner.notify(id, outcome),
                 Effect::Notify(ws, outcome) => {
                     let n = ws.len();
                     let mut outcome = Some(outcome);
@@ -1393,26 +1429,26 @@ impl<R: Runner> Dispatcher<R> {
     /// Calls `cb` with the task's outcome once it is finished (at once if it already is). An id
     /// that is unknown (never issued, or evicted from the reporter) gets an INVALID_INPUT error.
     pub fn on_result(&self, id: TaskId, cb: Box<dyn FnOnce(Outcome<R::Value>)>) {
-        let ready = {
+        let outcome = {
             let mut core = self.inner.core.borrow_mut();
             if let Some(t) = core.tasks.get_mut(&id) {
                 t.waiters.push(cb);
                 return;
             }
-            match core.reporter.get(id) {
-                Some(r) => (cb, r.outcome.clone()),
-                None => {
-                    let evicted = id < core.next_id && id > 0;
-                    let msg = if evicted {
-                        format!("task #{id} finished but its record was evicted from the reporter (reporterSize = {}); read results sooner or raise reporterSize", core.reporter.capacity())
-                    } else {
-                        format!("unknown task id {id}: it was never returned by submit()")
-                    };
-                    (cb, Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None }))
-                }
-            }
+            core.finished_outcome(id)
         };
-        (ready.0)(ready.1);
+        cb(outcome);
+    }
+
+    /// Like `on_result`, but a live task's outcome is delivered through `Runner::notify`
+    /// (once, however many times this is called); a finished task's outcome is returned.
+    pub fn wait_in_runner(&self, id: TaskId) -> WaitState<R::Value> {
+        let mut core = self.inner.core.borrow_mut();
+        if let Some(t) = core.tasks.get_mut(&id) {
+            t.runner_waiter = true;
+            return WaitState::Pending;
+        }
+        WaitState::Done(core.finished_outcome(id))
     }
 
     /// Calls `cb` when nothing is queued, retrying or running (at once if so already).

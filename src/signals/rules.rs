@@ -376,59 +376,87 @@ fn to_signal(v: i8) -> Signal {
     }
 }
 
-/// Evaluates every enabled rule at bar `i`.
+/// The votes of the four rules at bar `i` (rsi, macd, bollinger, sma_cross): `None` when a
+/// rule is disabled or warming up. This is the only place the rules' conditions live;
+/// [`rule_states`] adds the descriptions.
+fn bar_votes(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i: usize) -> [Option<i8>; 4] {
+    let mut v = [None; 4];
+    if let (true, Some(rsi)) = (config.rsi.enabled, &cols.rsi) {
+        let x = rsi.get(i).copied().unwrap_or(f64::NAN);
+        v[0] = if x.is_nan() {
+            None
+        } else if x < config.rsi.lower {
+            Some(1)
+        } else if x > config.rsi.upper {
+            Some(-1)
+        } else {
+            Some(0)
+        };
+    }
+    if let (true, Some((m, s))) = (config.macd.enabled, &cols.macd) {
+        v[1] = cross(m, s, i);
+    }
+    if let (true, Some((u, l))) = (config.bollinger.enabled, &cols.bollinger) {
+        let (up, lo) = (u.get(i).copied().unwrap_or(f64::NAN), l.get(i).copied().unwrap_or(f64::NAN));
+        let (hi, low) = (series.high[i], series.low[i]);
+        v[2] = if up.is_nan() || lo.is_nan() || hi.is_nan() || low.is_nan() {
+            None
+        } else {
+            Some((low <= lo) as i8 - (hi >= up) as i8) // both touched → 0
+        };
+    }
+    if let (true, Some((f, s))) = (config.sma_cross.enabled, &cols.sma_cross) {
+        v[3] = cross(f, s, i);
+    }
+    v
+}
+
+/// Every enabled rule's state at bar `i`, with its value and a human reason.
 fn rule_states(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i: usize) -> Vec<RuleState> {
+    let votes = bar_votes(series, cols, config, i);
+    let at = |c: &[f64]| c.get(i).copied().filter(|x| !x.is_nan());
     let mut out = Vec::with_capacity(4);
     if let (true, Some(rsi)) = (config.rsi.enabled, &cols.rsi) {
         let r = &config.rsi;
-        let v = rsi.get(i).copied().unwrap_or(f64::NAN);
-        let (vote, reason) = if v.is_nan() {
-            (None, format!("RSI({}) warming up", r.timeperiod))
-        } else if v < r.lower {
-            (Some(1), format!("RSI({}) {} below {}: oversold", r.timeperiod, fmt(v), r.lower))
-        } else if v > r.upper {
-            (Some(-1), format!("RSI({}) {} above {}: overbought", r.timeperiod, fmt(v), r.upper))
-        } else {
-            (Some(0), format!("RSI({}) {} between {} and {}", r.timeperiod, fmt(v), r.lower, r.upper))
+        let v = at(rsi).unwrap_or(f64::NAN);
+        let reason = match votes[0] {
+            None => format!("RSI({}) warming up", r.timeperiod),
+            Some(1) => format!("RSI({}) {} below {}: oversold", r.timeperiod, fmt(v), r.lower),
+            Some(-1) => format!("RSI({}) {} above {}: overbought", r.timeperiod, fmt(v), r.upper),
+            Some(_) => format!("RSI({}) {} between {} and {}", r.timeperiod, fmt(v), r.lower, r.upper),
         };
-        out.push(RuleState { rule: "rsi", vote: vote.map(to_signal), weight: r.weight, value: (!v.is_nan()).then_some(v), reason });
+        out.push(RuleState { rule: "rsi", vote: votes[0].map(to_signal), weight: r.weight, value: at(rsi), reason });
     }
     if let (true, Some((m, s))) = (config.macd.enabled, &cols.macd) {
         let r = &config.macd;
         let name = format!("MACD({},{},{})", r.fastperiod, r.slowperiod, r.signalperiod);
-        let c = cross(m, s, i);
-        let diff = m.get(i).zip(s.get(i)).map(|(a, b)| a - b).filter(|d| !d.is_nan());
-        let reason = match c {
+        let diff = at(m).zip(at(s)).map(|(a, b)| a - b);
+        let reason = match votes[1] {
             None => format!("{name} warming up"),
             Some(1) => format!("{name} crossed above its signal line"),
             Some(-1) => format!("{name} crossed below its signal line"),
             Some(_) => format!("{name} {} its signal line, no cross", if diff.unwrap_or(0.0) > 0.0 { "above" } else { "below" }),
         };
-        out.push(RuleState { rule: "macd", vote: c.map(to_signal), weight: r.weight, value: diff, reason });
+        out.push(RuleState { rule: "macd", vote: votes[1].map(to_signal), weight: r.weight, value: diff, reason });
     }
     if let (true, Some((u, l))) = (config.bollinger.enabled, &cols.bollinger) {
         let r = &config.bollinger;
         let name = format!("Bollinger({}, {}σ)", r.timeperiod, r.nbdev);
-        let (up, lo) = (u.get(i).copied().unwrap_or(f64::NAN), l.get(i).copied().unwrap_or(f64::NAN));
-        let (hi, low, close) = (series.high[i], series.low[i], series.close[i]);
-        let (vote, reason) = if up.is_nan() || lo.is_nan() || hi.is_nan() || low.is_nan() {
-            (None, format!("{name} warming up"))
-        } else {
-            let (touch_lo, touch_up) = (low <= lo, hi >= up);
-            match (touch_lo, touch_up) {
-                (true, false) => (Some(1), format!("low {} touched the lower {name} band {}", fmt(low), fmt(lo))),
-                (false, true) => (Some(-1), format!("high {} touched the upper {name} band {}", fmt(hi), fmt(up))),
-                (true, true) => (Some(0), format!("bar spans both {name} bands")),
-                (false, false) => (Some(0), format!("inside the {name} bands")),
-            }
+        let (up, lo) = (at(u).unwrap_or(f64::NAN), at(l).unwrap_or(f64::NAN));
+        let (hi, low) = (series.high[i], series.low[i]);
+        let reason = match votes[2] {
+            None => format!("{name} warming up"),
+            Some(1) => format!("low {} touched the lower {name} band {}", fmt(low), fmt(lo)),
+            Some(-1) => format!("high {} touched the upper {name} band {}", fmt(hi), fmt(up)),
+            Some(_) if low <= lo => format!("bar spans both {name} bands"),
+            Some(_) => format!("inside the {name} bands"),
         };
-        out.push(RuleState { rule: "bollinger", vote: vote.map(to_signal), weight: r.weight, value: (!close.is_nan()).then_some(close), reason });
+        out.push(RuleState { rule: "bollinger", vote: votes[2].map(to_signal), weight: r.weight, value: at(series.close), reason });
     }
     if let (true, Some((f, s))) = (config.sma_cross.enabled, &cols.sma_cross) {
         let r = &config.sma_cross;
-        let c = cross(f, s, i);
-        let diff = f.get(i).zip(s.get(i)).map(|(a, b)| a - b).filter(|d| !d.is_nan());
-        let reason = match c {
+        let diff = at(f).zip(at(s)).map(|(a, b)| a - b);
+        let reason = match votes[3] {
             None => format!("SMA({})/SMA({}) warming up", r.fastperiod, r.slowperiod),
             Some(1) => format!("SMA({}) crossed above SMA({})", r.fastperiod, r.slowperiod),
             Some(-1) => format!("SMA({}) crossed below SMA({})", r.fastperiod, r.slowperiod),
@@ -439,7 +467,7 @@ fn rule_states(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i:
                 r.slowperiod
             ),
         };
-        out.push(RuleState { rule: "sma_cross", vote: c.map(to_signal), weight: r.weight, value: diff, reason });
+        out.push(RuleState { rule: "sma_cross", vote: votes[3].map(to_signal), weight: r.weight, value: diff, reason });
     }
     out
 }
@@ -456,6 +484,12 @@ pub fn vote(states: &[RuleState], total_weight: f64) -> (Signal, f64, f64) {
             _ => 0.0,
         })
         .sum();
+    let (signal, conf) = signal_of(score, total_weight);
+    (signal, conf, score)
+}
+
+/// sign(score) and |score| / W.
+fn signal_of(score: f64, total_weight: f64) -> (Signal, f64) {
     let signal = if score > 0.0 {
         Signal::Buy
     } else if score < 0.0 {
@@ -464,7 +498,7 @@ pub fn vote(states: &[RuleState], total_weight: f64) -> (Signal, f64, f64) {
         Signal::Hold
     };
     let conf = if total_weight > 0.0 { (score.abs() / total_weight).clamp(0.0, 1.0) } else { 0.0 };
-    (signal, conf, score)
+    (signal, conf)
 }
 
 /// Applies the rules to precomputed indicator columns (all of the series' length).
@@ -508,15 +542,21 @@ pub fn evaluate(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig) -
             rules: Vec::new(),
         },
     };
+    let weights = [config.rsi.weight, config.macd.weight, config.bollinger.weight, config.sma_cross.weight];
     for i in 0..n {
-        let states = rule_states(series, cols, config, i);
-        let (signal, confidence, score) = vote(&states, w);
+        // Votes first (cheap); reasons are formatted only on bars where a rule fired.
+        let votes = bar_votes(series, cols, config, i);
+        let score: f64 = votes.iter().zip(weights).map(|(v, w)| v.map_or(0.0, |v| v as f64 * w)).sum();
+        let (signal, confidence) = signal_of(score, w);
+        let fired = votes.iter().any(|v| matches!(v, Some(1) | Some(-1)));
+        let last = i + 1 == n;
+        let states = if fired || last { rule_states(series, cols, config, i) } else { Vec::new() };
         let reasons: Vec<String> = states
             .iter()
             .filter(|s| matches!(s.vote, Some(Signal::Buy) | Some(Signal::Sell)))
             .map(|s| s.reason.clone())
             .collect();
-        if i + 1 == n {
+        if last {
             out.latest = Latest {
                 index: i,
                 time: series.time[i],

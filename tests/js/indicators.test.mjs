@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { indicator, catalogue, lookback, IndicatorStream, features, featuresBatch, Ohlcv } from 'stratlab';
+import { indicator, indicatorOhlcv, catalogue, lookback, IndicatorStream, features, featuresBatch, Ohlcv } from 'stratlab';
 
 const goog = Ohlcv.fromCsv(readFileSync(new URL('../../www/data/GOOG.csv', import.meta.url), 'utf8'));
 const cols = { open: goog.open, high: goog.high, low: goog.low, close: goog.close, volume: goog.volume };
@@ -38,6 +38,9 @@ test('SMA, RSI, MACD, BBANDS match TA-Lib on GOOG (bar 28 spot values)', () => {
   assert.deepEqual(Object.keys(macd), ['macd', 'macdsignal', 'macdhist']);
   assert.equal(lookback('MACD', {}), 33);
   assert.ok(Number.isNaN(macd.macd[32]) && !Number.isNaN(macd.macd[33]));
+  // The resident-Ohlcv entry point gives the same arrays without copying the inputs in.
+  const a = indicatorOhlcv('STOCH', goog, {}), b = indicator('STOCH', goog, {});
+  assert.deepEqual([...a.slowd], [...b.slowd]);
 });
 
 test('every catalogue indicator matches the full reference columns when ../shared is present', () => {

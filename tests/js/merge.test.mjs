@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mergeSignals, tickerSignals, watchlistSignals, Ohlcv } from 'stratlab';
+import { mergeSignals, tickerSignals, watchlistSignals, strategySignals, Ohlcv } from 'stratlab';
 
 const H = 3_600_000;
 
@@ -69,6 +69,14 @@ test('priority: first strategy in order with a signal wins; strategy_used names 
   assert.deepEqual(r.signal, ['BUY', 'SELL', 'BUY', 'SELL']);
   assert.deepEqual(r.strategy_used, ['fast', 'slow', 'fast', 'slow']);
   assert.deepEqual([...r.confidence], [0.2, 1, 0.4, 1]);
+  // Number format: Int8Array signals and Int32Array indices into `strategies`.
+  const n = mergeSignals(
+    { fast: { timestamp: [1, 2], signal: [1, 1] }, slow: { timestamp: [2], signal: [-1] } },
+    { method: 'priority', priority: ['slow', 'fast'], signal_format: 'number' },
+  );
+  assert.ok(n.strategy_used instanceof Int32Array);
+  assert.deepEqual([...n.strategy_used].map((i) => n.strategies[i]), ['fast', 'slow']);
+  assert.deepEqual([...n.signal], [1, -1]);
 });
 
 test('ties resolve to HOLD; duplicate timestamps: last row wins', () => {
@@ -215,15 +223,21 @@ test('watchlistSignals: latest per symbol, highest confidence first, bad symbols
   assert.equal(out[3].confidence, 0);
 });
 
-test('ticker signals feed mergeSignals', () => {
+test('ticker signals and registry strategies feed mergeSignals as they are', () => {
   const d = Ohlcv.fromCsv(goog);
-  const rsi = tickerSignals(d, ONLY_RSI);
+  const rsi = tickerSignals(d, ONLY_RSI); // {time, signal, confidence, ...}
   const macd = tickerSignals(d, { rsi: false, bollinger: false, sma_cross: false });
-  const r = mergeSignals(
-    { rsi: { timestamp: rsi.time, signal: rsi.signal, confidence: rsi.confidence }, macd: { timestamp: macd.time, signal: macd.signal } },
-    { method: 'priority', priority: ['macd', 'rsi'] },
-  );
+  const r = mergeSignals({ rsi, macd }, { method: 'priority', priority: ['macd', 'rsi'] });
   assert.equal(r.timestamp.length, 2148);
   assert.ok(r.strategy_used.every((s) => s === 'macd'));
   assert.deepEqual(r.signal, macd.signal);
+
+  const sma = strategySignals(d, 'SmaCross', { n1: 10, n2: 20 }); // {timestamp, signal, confidence, warmup}
+  const m = mergeSignals({ sma, rsi }, { method: 'majority' });
+  assert.deepEqual([...m.timestamp], [...d.time]);
+  for (let i = 0; i < m.signal.length; i++) {
+    // Two voters: agreement wins; any 1:1 split is a tie → HOLD.
+    const want = sma.signal[i] === rsi.signal[i] ? sma.signal[i] : 'HOLD';
+    assert.equal(m.signal[i], want, `bar ${i}`);
+  }
 });

@@ -335,3 +335,38 @@ test('Scheduler: a blocked loop makes runs late; skip drops them, catch_up_once 
   assert.equal(b.runs, a.runs + 1);
   assert.ok(a.timerLag.max >= 100, `lag ${a.timerLag.max}`);
 });
+
+test('wrong argument types throw typed errors instead of trapping the module', async () => {
+  const d = new Dispatcher({});
+  const bad = [
+    () => d.submit(5, async () => 1),
+    () => d.submit({}, async () => 1),
+    () => d.submit('x', 'not a function'),
+    () => d.result(-1),
+    () => new Scheduler(d, {}).addJob(7, async () => {}, { everyMs: 10 }),
+    () => new PerformanceMonitor({}).track(null, () => 1),
+    () => new PerformanceMonitor({}).record(1, 2),
+    () => new PerformanceMonitor({}).summary(3),
+    () => new ServiceContainer().register(1, {}),
+  ];
+  for (const f of bad) assert.throws(f, (e) => e.code === 'INVALID_INPUT', String(f));
+  assert.throws(() => new Scheduler({}, {}));
+  assert.throws(() => new PerformanceMonitor({}).prometheusWith({}));
+  // The module still works afterwards.
+  assert.equal(await d.result(d.submit('ok', async () => 'fine')), 'fine');
+});
+
+test('result() before and after completion, many times, on two dispatchers with the same ids', async () => {
+  const a = new Dispatcher({});
+  const b = new Dispatcher({});
+  const ia = a.submit('a', () => sleep(5).then(() => 'from a'));
+  const ib = b.submit('b', () => sleep(5).then(() => 'from b'));
+  assert.equal(ia, ib, 'ids are per dispatcher');
+  const [r1, r2, r3] = await Promise.all([a.result(ia), a.result(ia), b.result(ib)]);
+  assert.deepEqual([r1, r2, r3], ['from a', 'from a', 'from b']);
+  assert.equal(await a.result(ia), 'from a');
+  const bad = a.submit('bad', async () => { throw new SyntaxError('nope'); });
+  const p1 = a.result(bad);
+  await assert.rejects(p1, (e) => e.code === 'TASK_FAILED' && e.cause instanceof SyntaxError);
+  await assert.rejects(a.result(bad), (e) => e.code === 'TASK_FAILED');
+});
