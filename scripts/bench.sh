@@ -8,6 +8,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 [ -f pkg/index.js ] && [ -f pkg/threads/stratlab.js ] || node scripts/build.mjs
 mkdir -p bench-results
+# backtesting.py, the peer of bench/backtest.mjs (PyPI).
+python3 -c 'import backtesting' 2>/dev/null || pip install --quiet 'backtesting==0.6.6' pandas || echo "backtesting.py unavailable: bench/backtest.mjs prints n/a"
 echo "machine: $(nproc) cores, $(uname -m), node $(node --version), $(date -u +%Y-%m-%d)" | tee bench-results/machine.txt
 only=${1:-}
 for f in bench/*.mjs; do

@@ -1,0 +1,34 @@
+"""backtesting.py 0.6.6 timing for bench/backtest.mjs: the same SmaCross long/short reversal on
+the same GOOG data, one full run (stats, trades, equity). Prints JSON."""
+import json, sys, time, warnings
+import pandas as pd
+from backtesting import Backtest, Strategy
+from backtesting.lib import crossover
+
+warnings.filterwarnings('ignore')
+
+def sma(values, n):
+    return pd.Series(values).rolling(n).mean()
+
+class SmaCross(Strategy):
+    n1, n2 = 10, 20
+    def init(self):
+        self.fast = self.I(sma, self.data.Close, self.n1)
+        self.slow = self.I(sma, self.data.Close, self.n2)
+    def next(self):
+        if crossover(self.fast, self.slow):
+            self.position.close(); self.buy()
+        elif crossover(self.slow, self.fast):
+            self.position.close(); self.sell()
+
+data = pd.read_csv(sys.argv[1], index_col=0, parse_dates=True)
+reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+bt = Backtest(data, SmaCross, cash=10_000, commission=.002, finalize_trades=True)
+times = []
+for _ in range(reps):
+    t0 = time.perf_counter(); stats = bt.run(); times.append((time.perf_counter() - t0) * 1000)
+t0 = time.perf_counter()
+heat = bt.optimize(n1=range(5, 30, 5), n2=range(10, 70, 5), constraint=lambda p: p.n1 < p.n2, maximize='Sharpe Ratio', return_heatmap=True)
+grid_ms = (time.perf_counter() - t0) * 1000
+print(json.dumps({'run_ms': sorted(times)[len(times) // 2], 'sharpe': stats['Sharpe Ratio'], 'trades': int(stats['# Trades']),
+                  'grid_ms': grid_ms, 'grid_combos': int(heat[1].notna().sum()) if isinstance(heat, tuple) else None}))
