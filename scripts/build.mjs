@@ -39,8 +39,21 @@ function stableSnippets(dir) {
   }
 }
 
+/** wasm-bindgen's glue throws a bare Error when a class argument (an `Ohlcv`) is something
+ *  else; give it the project's error shape (name, code, details) like every other error. */
+function typedClassErrors(dir) {
+  const glue = join(dir, 'stratlab.js');
+  const text = readFileSync(glue, 'utf8');
+  const from = 'throw new Error(`expected instance of ${klass.name}`);';
+  if (!text.includes('function _assertClass')) return;
+  if (!text.includes(from)) throw new Error(`${glue}: _assertClass changed shape; update scripts/build.mjs`);
+  const to = "throw Object.assign(new Error(`expected an instance of ${klass.name} (build one with ${klass.name}.fromCsv or ${klass.name}.fromColumns)`), { name: 'InvalidInputError', code: 'INVALID_INPUT', details: { expected: klass.name } });";
+  writeFileSync(glue, text.replace(from, to));
+}
+
 function tidy(dir) {
   stableSnippets(dir);
+  typedClassErrors(dir);
   // wasm-pack drops a package.json, README and a '*' .gitignore in each out dir; the
   // top-level package.json describes the whole package instead.
   for (const f of ['.gitignore', 'package.json', 'README.md', 'LICENSE']) rmSync(join(dir, f), { force: true });

@@ -92,3 +92,10 @@ test('non-string arguments are typed errors, not traps, and the module keeps wor
   assert.throws(() => strategySignals(d, 42, {}), (e) => e.code === 'INVALID_INPUT');
   assert.equal(Ohlcv.fromCsv(goog).length, 2148);
 });
+
+test('passing something else where an Ohlcv is expected is a typed INVALID_INPUT', async () => {
+  const { indicatorOhlcv, optimize } = await import('stratlab');
+  assert.throws(() => indicatorOhlcv('SMA', { close: [1, 2, 3] }, {}),
+    (e) => e instanceof Error && e.code === 'INVALID_INPUT' && e.name === 'InvalidInputError' && e.details.expected === 'Ohlcv');
+  await assert.rejects(async () => optimize({ close: [1] }, {}, {}), (e) => e.code === 'INVALID_INPUT');
+});
