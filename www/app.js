@@ -1,7 +1,7 @@
 // The stratlab dashboard: loads the bundled sample data through the wasm module and shows it.
 import { load, Ohlcv } from './pkg/index.js';
 import { drawLines } from './chart.js';
-import { indicatorsPanel, backtestPanel, optimizePanel } from './panels.js';
+import { indicatorsPanel, backtestPanel, optimizePanel, signalsPanel } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const fmtDate = (ms, intraday) => new Date(ms).toISOString().slice(0, intraday ? 16 : 10).replace('T', ' ');
@@ -43,6 +43,7 @@ async function main() {
   };
   indicatorsPanel(state, showError);
   backtestPanel(state, showError);
+  signalsPanel(state, showError, ['GOOG', 'EURUSD']);
   optimizePanel(state, showError, showBuild);
   $('symbol').addEventListener('change', (ev) => loadSymbol(ev.target.value).catch(showError));
   await loadSymbol('GOOG');

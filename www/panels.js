@@ -1,6 +1,6 @@
 // Dashboard panels: indicators, backtest and optimization. Each renders into #panels and
 // re-runs when the dataset changes (event 'stratlab:data').
-import { catalogue, indicator, IndicatorStream, strategies, backtest } from './pkg/index.js';
+import { catalogue, indicator, IndicatorStream, strategies, backtest, Ohlcv, watchlistSignals, strategySignals, mergeSignals } from './pkg/index.js';
 import { drawLines, drawHeatmap } from './chart.js';
 
 const el = (tag, attrs = {}, ...children) => {
@@ -158,4 +158,37 @@ export function optimizePanel(state, onError, onWorkerReady) {
       },
     });
   });
+}
+
+// --- Signals: the watchlist's latest rule-based signals, and the strategies merged by vote.
+export function signalsPanel(state, onError, symbols) {
+  const s = section('signals', 'Signals');
+  const table = el('table', {});
+  table.dataset.testid = 'watchlist';
+  const merged = el('p', {});
+  merged.dataset.testid = 'merged';
+  s.append(table, merged);
+  let watchlist = null;
+  async function run() {
+    try {
+      watchlist ??= Object.fromEntries(await Promise.all(symbols.map(async (sym) =>
+        [sym, Ohlcv.fromCsv(await (await fetch(`data/${sym}.csv`)).text())])));
+      const rows = watchlistSignals(watchlist);
+      table.replaceChildren(
+        el('tr', {}, ...['Symbol', 'Signal', 'Confidence', 'Why'].map((h) => el('th', { textContent: h }))),
+        ...rows.map((r) => el('tr', {}, el('td', { textContent: r.symbol }),
+          el('td', { textContent: r.signal, className: r.signal.toLowerCase() }),
+          el('td', { textContent: r.confidence.toFixed(2) }),
+          el('td', { textContent: r.reasons.join('; ') || 'no rule fired' }))));
+      // SmaCross (weight 2), RSI and MACD merged bar by bar with a weighted vote.
+      const outputs = Object.fromEntries(['SmaCross', 'RSI', 'MACD'].map((n) => [n, strategySignals(state.data, n, {})]));
+      const m = mergeSignals(outputs, { method: 'weighted_vote', weights: { SmaCross: 2, RSI: 1, MACD: 1 } });
+      const counts = { BUY: 0, SELL: 0, HOLD: 0 };
+      for (const sig of m.signal) counts[sig] += 1;
+      const last = m.signal.length - 1;
+      merged.textContent = `${state.symbol}: SmaCross×2 + RSI + MACD weighted vote over ${m.signal.length.toLocaleString('en-US')} bars → ${counts.BUY} BUY, ${counts.SELL} SELL; latest ${m.signal[last]} (confidence ${m.confidence[last].toFixed(2)})`;
+    } catch (e) { onError(e); }
+  }
+  document.addEventListener('stratlab:data', run);
+  return run;
 }

@@ -54,6 +54,17 @@ test('backtest panel: SmaCross 10/20 on GOOG shows backtesting.py\'s statistics'
   assert.equal(await cell('Return [%]'), '455.7451');
 });
 
+test('signals panel: watchlist latest signals and a weighted-vote merge', async () => {
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=watchlist] tr').length === 3);
+  const symbols = await page.$$eval('[data-testid=watchlist] tr td:first-child', (tds) => tds.map((t) => t.textContent).sort());
+  assert.deepEqual(symbols, ['EURUSD', 'GOOG']);
+  const signals = await page.$$eval('[data-testid=watchlist] tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  for (const s of signals) assert.match(s, /^(BUY|SELL|HOLD)$/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=merged]').textContent !== '');
+  assert.match(await page.textContent('[data-testid=merged]'),
+    /^GOOG: SmaCross×2 \+ RSI \+ MACD weighted vote over 2,148 bars → \d+ BUY, \d+ SELL; latest (BUY|SELL|HOLD) \(confidence [01]\.\d\d\)$/);
+});
+
 test('optimize panel: grid in the Worker with progress, golden best parameters', async () => {
   await page.click('#optimize button[type=submit]');
   await page.waitForSelector('[data-testid=optimize-status][data-done=true]', { timeout: 120_000 });
