@@ -68,8 +68,8 @@ for (const [name, params] of CASES) {
 
 // 1b. The same with the series resident in wasm memory (an Ohlcv): no input copies.
 try {
-  const time = Float64Array.from({ length: BARS }, (_, i) => i * 3_600_000);
-  const resident = Ohlcv.fromColumns({ time, ...data });
+  const stamps = Float64Array.from({ length: BARS }, (_, i) => i * 3_600_000);
+  const resident = Ohlcv.fromColumns({ time: stamps, ...data });
   for (const [name, params] of CASES) {
     indicatorOhlcv(name, resident, params);
     results[name]['wasm-node-ohlcv'] = time(() => indicatorOhlcv(name, resident, params), 5);

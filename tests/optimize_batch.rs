@@ -73,9 +73,19 @@ fn specific_config_overrides_common_and_results_aggregate() {
 fn seed_request_with_sma_cross_and_rsi() {
     let req = request(json!({"strategies": ["SmaCross", "RSI"], "common_config": {"maximize": "Sharpe Ratio", "commission": 0.002},
         "strategy_specific_configs": {"SmaCross": {"space": {"n1": [5, 10], "n2": [20, 40]}, "constraint": "n1 < n2"},
-                                      "RSI": {"space": {"timeperiod": [10, 14], "lower": [30], "upper": [70]}}},
+                                      "RSI": {"space": {"timeperiod": [10, 14], "lower": [30], "upper": [70]}, "export": ["csv"]}},
         "parallel_jobs": 2}));
-    let rep = run_real(&req).expect("batch runs");
+    let data = load_ohlcv("GOOG");
+    let plan = req.plan().expect("plan");
+    let evs = batch_evaluators(&data, &plan).expect("evaluators");
+    let out = BatchRunner::new(&plan, &evs, Options::default()).run(&mut SilentBatch).expect("runs");
+    let rep = BatchReport::new(&out).with_exports(&out, &plan).expect("exports");
+    // Only RSI asked for CSV.
+    assert!(rep.jobs[0].report.as_ref().is_some_and(|r| r.csv.is_none()));
+    let csv = rep.jobs[1].report.as_ref().and_then(|r| r.csv.clone()).expect("RSI csv");
+    assert_eq!(csv.lines().count(), 3);
+    // (json! sorts keys, so the space here is lower, timeperiod, upper.)
+    assert!(csv.starts_with("lower,timeperiod,upper,value,"), "{csv}");
     let counts: Vec<usize> = rep.jobs.iter().map(|j| j.report.as_ref().map_or(0, |r| r.results.len())).collect();
     assert_eq!(counts, vec![4, 2]);
     assert_eq!(rep.summary.succeeded, 6);

@@ -272,26 +272,27 @@ fn threads_match_sequential() {
     let plan = config(r#"{"strategy": "S", "space": {"n1": {"randint": [1, 40]}, "n2": {"loguniform": [1, 80]}}, "method": "random", "maxTries": 2000, "seed": 11, "maximize": "Sharpe Ratio", "topK": 25}"#)
         .plan("", None)
         .expect("plan");
-    // Records which pool thread ran each evaluation: completion order differs between the
-    // runs, yet the folded results must match.
+    // The parallel evaluator records which pool thread ran each evaluation and sleeps a little,
+    // so idle pool threads get work even on a loaded machine (the objective is nanoseconds).
+    // Completion order differs between the runs, yet the folded results must match.
     let seen = Mutex::new(std::collections::HashSet::new());
-    let eval = |p: &Params| {
+    let slow = |p: &Params| {
         if let Ok(mut s) = seen.lock() {
             s.insert(rayon::current_thread_index());
         }
+        std::thread::sleep(std::time::Duration::from_micros(100));
         bowl(p)
     };
-    let seq = run(&eval, plan.candidates.clone(), plan.objective.clone(), plan.options(opts()), &mut Silent).expect("seq");
+    let seq = run(&bowl, plan.candidates.clone(), plan.objective.clone(), plan.options(opts()), &mut Silent).expect("seq");
     let par = pool
         .install(|| {
-            run(&eval, plan.candidates.clone(), plan.objective.clone(), plan.options(Options { parallel: true, ..Options::default() }), &mut Silent)
+            run(&slow, plan.candidates.clone(), plan.objective.clone(), plan.options(Options { parallel: true, ..Options::default() }), &mut Silent)
         })
         .expect("par");
     assert!(same(&seq.rows, &par.rows));
     assert!(same(&seq.top, &par.top));
     assert_eq!(seq.rows.len(), 2000);
-    // The parallel run really spread evaluations over pool threads (index Some(_)), and the
-    // sequential one ran on the caller (None).
+    // The parallel run really spread evaluations over pool threads.
     let threads = seen.lock().map(|s| s.iter().filter(|t| t.is_some()).count()).unwrap_or(0);
     assert!(threads > 1, "evaluations ran on {threads} pool threads");
     let _ = Report::new("S", &par);

@@ -220,10 +220,23 @@ fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
 /// The batch driver for freshly allocated outputs: the same kernel, values pushed in order.
 fn collect<K: Kernel>(p: &Resolved, cols: &Columns, outputs: usize) -> Vec<Vec<f64>> {
     let mut k = K::new(p);
-    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume].iter().fold(cols.len, |n, c| n.min(c.len()));
-    let (open, high, low, close, volume) =
-        (&cols.open[..n], &cols.high[..n], &cols.low[..n], &cols.close[..n], &cols.volume[..n]);
-    let bar = |i: usize| Bar { open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i] };
+    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume]
+        .iter()
+        .fold(cols.len, |n, c| n.min(c.len()));
+    let (open, high, low, close, volume) = (
+        &cols.open[..n],
+        &cols.high[..n],
+        &cols.low[..n],
+        &cols.close[..n],
+        &cols.volume[..n],
+    );
+    let bar = |i: usize| Bar {
+        open: open[i],
+        high: high[i],
+        low: low[i],
+        close: close[i],
+        volume: volume[i],
+    };
     if outputs == 1 {
         return vec![(0..n).map(|i| k.update(&bar(i))[0]).collect()];
     }

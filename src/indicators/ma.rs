@@ -61,6 +61,8 @@ impl Series for Sma {
 pub(crate) struct Ema {
     period: usize,
     k: f64,
+    /// Step as one fused multiply-add (TA-Lib 0.8's MACD signal line) instead of three roundings.
+    fused: bool,
     seen: usize,
     prev: f64,
 }
@@ -73,8 +75,16 @@ impl Ema {
         Ema {
             period: period.max(1),
             k,
+            fused: false,
             seen: 0,
             prev: 0.0,
+        }
+    }
+    /// The EMA TA-Lib 0.8 uses for MACD's signal line: `fma(x - prev, k, prev)`.
+    pub(crate) fn fused(period: usize) -> Self {
+        Ema {
+            fused: true,
+            ..Self::new(period)
         }
     }
     pub(crate) fn lookback(period: usize) -> usize {
@@ -95,7 +105,11 @@ impl Series for Ema {
             self.prev /= self.period as f64;
             return Some(self.prev);
         }
-        self.prev = (x - self.prev) * self.k + self.prev;
+        self.prev = if self.fused {
+            (x - self.prev).mul_add(self.k, self.prev)
+        } else {
+            (x - self.prev) * self.k + self.prev
+        };
         Some(self.prev)
     }
 }

@@ -1,6 +1,6 @@
 //! The indicator catalogue: 42 TA-Lib indicators, exact to TA-Lib's C arithmetic.
 //!
-//! Every indicator is a streaming state machine (a [`Kernel`]) declared once in
+//! Every indicator is a streaming state machine (a `Kernel`) declared once in
 //! [`catalogue`](self::catalogue()); batch computation drives the same state machine over the
 //! input columns, so streaming equals batch bit for bit by construction. The declaration
 //! table also gives the lookback, the catalogue entry and the JS export.
@@ -280,7 +280,7 @@ pub(crate) fn is_zero(v: f64) -> bool {
 /// a NaN sum gives 0 (or keeps ADX unchanged) instead of spreading NaN.
 #[inline]
 pub(crate) fn is_zero_or_nan(v: f64) -> bool {
-    !(v.abs() >= EPSILON)
+    v.is_nan() || is_zero(v)
 }
 
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`.

@@ -153,7 +153,7 @@ impl Macd {
             seen: 0,
             fast: Ema::new(fast),
             slow: Ema::new(slow),
-            signal: Ema::new(signal),
+            signal: Ema::fused(signal),
         }
     }
     pub(crate) fn lookback(fast: usize, slow: usize, signal: usize) -> usize {

@@ -12,7 +12,6 @@ pub struct Stream {
     entry: &'static Entry,
     resolved: Resolved,
     kernel: AnyKernel,
-    scratch: AnyKernel,
     last: Out,
     bars: usize,
 }
@@ -26,7 +25,6 @@ impl Stream {
         Ok(Stream {
             entry,
             resolved,
-            scratch: kernel.clone(),
             kernel,
             last: NAN3,
             bars: 0,
@@ -66,9 +64,9 @@ impl Stream {
 
     /// The values `update(bar)` would return, without changing the state. It copies the
     /// state (O(period) for windowed indicators), which is fine at UI rates.
-    pub fn peek(&mut self, bar: &Bar) -> Vec<f64> {
-        self.scratch.clone_from(&self.kernel);
-        let out = self.scratch.update(bar);
+    pub fn peek(&self, bar: &Bar) -> Vec<f64> {
+        let mut copy = self.kernel.clone();
+        let out = copy.update(bar);
         out[..self.entry.outputs.len()].to_vec()
     }
 

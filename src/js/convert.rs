@@ -43,3 +43,15 @@ pub fn f64_vec(value: &JsValue, what: &str) -> JsResult<Vec<f64>> {
 pub fn f64_array(values: &[f64]) -> js_sys::Float64Array {
     js_sys::Float64Array::from(values)
 }
+
+/// A string argument. Exported functions take strings as `JsValue` and check them here:
+/// with a `&str` parameter, wasm-bindgen's release glue does not type-check, and a
+/// non-string (a number, an object) makes the module trap instead of throwing.
+pub fn string_arg(value: &JsValue, what: &str) -> JsResult<String> {
+    value.as_string().ok_or_else(|| {
+        let got = if value.is_undefined() { "undefined".to_string() } else { format!("{}", value.js_typeof().as_string().unwrap_or_default()) };
+        crate::Error::invalid_input(format!("{what} must be a string, got {got}"))
+            .with("field", what)
+            .into()
+    })
+}

@@ -1,6 +1,6 @@
 //! `Ohlcv` for JS: `Ohlcv.fromCsv(text)`, `Ohlcv.fromColumns({...})`, columns as Float64Array.
 
-use super::convert::{f64_array, f64_vec, to_js};
+use super::convert::{f64_array, f64_vec, string_arg, to_js};
 use super::errors::{invalid_input, JsResult};
 use crate::series::{self, Ohlcv};
 use serde::Serialize;
@@ -46,8 +46,9 @@ impl JsOhlcv {
     /// Parses CSV text (backtesting.py, Yahoo and similar layouts). Errors are INVALID_INPUT
     /// with `details.row` and `details.column`.
     #[wasm_bindgen(js_name = fromCsv)]
-    pub fn from_csv(text: &str) -> JsResult<JsOhlcv> {
-        Ok(JsOhlcv { inner: series::parse_csv(text)? })
+    pub fn from_csv(text: &JsValue) -> JsResult<JsOhlcv> {
+        let text = string_arg(text, "text")?;
+        Ok(JsOhlcv { inner: series::parse_csv(&text)? })
     }
 
     /// From `{time, open, high, low, close, volume?}`: typed arrays or number arrays; `time`
@@ -118,8 +119,8 @@ impl JsOhlcv {
     }
 
     /// Aggregates to a coarser timeframe such as `'4h'` or `'1d'` (UTC buckets).
-    pub fn resample(&self, timeframe: &str) -> JsResult<JsOhlcv> {
-        let ms = series::parse_timeframe(timeframe)?;
+    pub fn resample(&self, timeframe: &JsValue) -> JsResult<JsOhlcv> {
+        let ms = series::parse_timeframe(&string_arg(timeframe, "timeframe")?)?;
         Ok(JsOhlcv { inner: series::resample(&self.inner, ms)? })
     }
 

@@ -2,7 +2,7 @@
 //! `IndicatorStream`, `features`, `featuresBatch`. Conversions only; the logic lives in
 //! `crate::indicators`.
 
-use super::convert::{f64_array, f64_vec, from_js, to_js};
+use super::convert::{f64_array, f64_vec, from_js, string_arg, to_js};
 use super::data::JsOhlcv;
 use super::errors::JsResult;
 use crate::indicators::{self, Bar, FeatureSpec, FeatureTable, Inputs, Params, Stream};
@@ -106,7 +106,8 @@ fn as_inputs<'a>(cols: &'a [(&'static str, Vec<f64>)]) -> Inputs<'a> {
 /// `indicator(name, inputs, params?)` → `{outputName: Float64Array}`, each as long as the
 /// input, NaN during warm-up. Names and parameters are TA-Lib's.
 #[wasm_bindgen(js_name = indicator)]
-pub fn indicator(name: &str, inputs: &JsValue, params: &JsValue) -> JsResult<JsValue> {
+pub fn indicator(name: &JsValue, inputs: &JsValue, params: &JsValue) -> JsResult<JsValue> {
+    let name = &string_arg(name, "name")?;
     let params = read_params(params)?;
     let cols = read_inputs(name, inputs)?;
     let out = indicators::compute(name, &as_inputs(&cols), &params)?;
@@ -120,7 +121,8 @@ pub fn indicator(name: &str, inputs: &JsValue, params: &JsValue) -> JsResult<JsV
 /// `indicatorOhlcv(name, ohlcv, params?)`: like `indicator` but reads the columns of an `Ohlcv`
 /// where they already live (wasm memory), so no input is copied; only the outputs are.
 #[wasm_bindgen(js_name = indicatorOhlcv)]
-pub fn indicator_ohlcv(name: &str, data: &JsOhlcv, params: &JsValue) -> JsResult<JsValue> {
+pub fn indicator_ohlcv(name: &JsValue, data: &JsOhlcv, params: &JsValue) -> JsResult<JsValue> {
+    let name = &string_arg(name, "name")?;
     let params = read_params(params)?;
     let out = indicators::compute(name, &Inputs::from_ohlcv(data.inner()), &params)?;
     let obj = js_sys::Object::new();
@@ -138,8 +140,8 @@ pub fn catalogue() -> JsResult<JsValue> {
 
 /// `lookback(name, params?)` → number of leading bars without a value.
 #[wasm_bindgen(js_name = lookback)]
-pub fn lookback(name: &str, params: &JsValue) -> JsResult<usize> {
-    Ok(indicators::lookback(name, &read_params(params)?)?)
+pub fn lookback(name: &JsValue, params: &JsValue) -> JsResult<usize> {
+    Ok(indicators::lookback(&string_arg(name, "name")?, &read_params(params)?)?)
 }
 
 /// A bar from `{open, high, low, close, volume}` (or a bare number, used as close). Every
@@ -208,9 +210,9 @@ pub struct JsIndicatorStream {
 #[wasm_bindgen(js_class = IndicatorStream)]
 impl JsIndicatorStream {
     #[wasm_bindgen(constructor)]
-    pub fn new(name: &str, params: &JsValue) -> JsResult<JsIndicatorStream> {
+    pub fn new(name: &JsValue, params: &JsValue) -> JsResult<JsIndicatorStream> {
         Ok(JsIndicatorStream {
-            inner: Stream::new(name, &read_params(params)?)?,
+            inner: Stream::new(&string_arg(name, "name")?, &read_params(params)?)?,
         })
     }
 
@@ -223,7 +225,7 @@ impl JsIndicatorStream {
     }
 
     /// The values `update(bar)` would give, without consuming the bar.
-    pub fn peek(&mut self, bar: &JsValue) -> JsResult<JsValue> {
+    pub fn peek(&self, bar: &JsValue) -> JsResult<JsValue> {
         let bar = read_bar(&self.inner, bar)?;
         let values = self.inner.peek(&bar);
         Ok(values_object(self.inner.outputs(), &values))

@@ -355,7 +355,7 @@ pub fn optimize_batch(
             yield_now().await;
         }
         let out = runner.finish();
-        let report = BatchReport::new(&out);
+        let report = BatchReport::new(&out).with_exports(&out, &plan)?;
         if cancel.is_cancelled() {
             let done = report.summary.count;
             let total = report.summary.total;

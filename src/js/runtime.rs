@@ -30,7 +30,11 @@ function wantsSignal(fn) {
   if (fn.length > 0) return true;
   let w = signalVerdict.get(fn);
   if (w === undefined) {
-    w = /\.\.\.|\barguments\b|\[native code\]/.test(Function.prototype.toString.call(fn));
+    try {
+      w = /\.\.\.|\barguments\b|\[native code\]/.test(Function.prototype.toString.call(fn));
+    } catch (_) {
+      w = true; // source not readable: be safe and pass the signal
+    }
     signalVerdict.set(fn, w);
   }
   return w;
@@ -68,8 +72,12 @@ export class Deferred {
 }
 export function abort_task(c, reason) { if (c !== undefined) c.abort(reason); }
 export function error_message(e) {
-  if (e !== null && typeof e === 'object' && typeof e.message === 'string') return e.message;
-  try { return String(e); } catch (_) { return 'non-printable error'; }
+  try {
+    if (e !== null && typeof e === 'object' && typeof e.message === 'string') return e.message;
+    return String(e);
+  } catch (_) {
+    return 'non-printable error';
+  }
 }
 export function call_maybe_async(fn) {
   const t0 = clock.now();

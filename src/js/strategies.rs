@@ -2,7 +2,7 @@
 //! `strategySignals(data, name, params, options?)`. Conversions only; the rules live in
 //! `crate::signals::strategies` and `crate::backtest`.
 
-use super::convert::{f64_array, f64_vec, from_js, to_js};
+use super::convert::{f64_array, f64_vec, from_js, string_arg, to_js};
 use super::data::JsOhlcv;
 use super::errors::JsResult;
 use crate::backtest::{BacktestConfig, Semantics};
@@ -90,7 +90,8 @@ pub fn strategies() -> JsResult<JsValue> {
 /// confidence: Float64Array, warmup}` (the shape `mergeSignals` takes). `options.semantics`
 /// picks whose SMA/crossover rules SmaCross follows (default backtesting.py).
 #[wasm_bindgen(js_name = strategySignals)]
-pub fn strategy_signals(data: &JsValue, name: &str, params: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+pub fn strategy_signals(data: &JsValue, name: &JsValue, params: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+    let name = &string_arg(name, "name")?;
     let data = ohlcv_from(data)?;
     let params: Value = if params.is_undefined() || params.is_null() { Value::Null } else { from_js(params.clone(), "params")? };
     let semantics = if options.is_undefined() || options.is_null() {

@@ -434,4 +434,15 @@ impl BatchReport {
         let text = executive_summary(&per_strategy, Some(&summary));
         BatchReport { jobs, summary, per_strategy, text, warnings: out.warnings.clone() }
     }
+
+    /// Adds each job's requested exports (`export: ['csv', 'json']` in its config).
+    pub fn with_exports(mut self, out: &BatchOutcome, plan: &BatchPlan) -> Result<BatchReport> {
+        for (report, job) in self.jobs.iter_mut().zip(&out.jobs) {
+            let Some(p) = plan.jobs.iter().find(|j| j.strategy == job.strategy) else { continue };
+            if let (Some(r), Some(o)) = (report.report.take(), job.outcome.as_ref()) {
+                report.report = Some(r.with_exports(o, p.plan.export_csv, p.plan.export_json)?);
+            }
+        }
+        Ok(self)
+    }
 }

@@ -78,3 +78,17 @@ test('resample rejects bad timeframes with INVALID_PARAMETER', () => {
   assert.throws(() => d.resample('1h'), (e) => e.code === 'INVALID_PARAMETER');
   assert.equal(d.resample('1w').length > 400, true);
 });
+
+test('non-string arguments are typed errors, not traps, and the module keeps working', async () => {
+  const { indicator, lookback, IndicatorStream, strategySignals } = await import('stratlab');
+  for (const bad of [5, {}, null, undefined, ['x']]) {
+    assert.throws(() => Ohlcv.fromCsv(bad), (e) => e.code === 'INVALID_INPUT' && e.details.field === 'text');
+    assert.throws(() => indicator(bad, { close: [1, 2, 3] }, {}), (e) => e.code === 'INVALID_INPUT' && e.details.field === 'name');
+    assert.throws(() => lookback(bad, {}), (e) => e.code === 'INVALID_INPUT');
+    assert.throws(() => new IndicatorStream(bad, {}), (e) => e.code === 'INVALID_INPUT');
+  }
+  const d = Ohlcv.fromCsv(goog);
+  assert.throws(() => d.resample(4), (e) => e.code === 'INVALID_INPUT' && e.details.field === 'timeframe');
+  assert.throws(() => strategySignals(d, 42, {}), (e) => e.code === 'INVALID_INPUT');
+  assert.equal(Ohlcv.fromCsv(goog).length, 2148);
+});
