@@ -388,7 +388,7 @@ fn duplicate_strategy_names_are_rejected() {
 type Row = (f64, i8, f64, u32, usize);
 
 /// Straightforward reference of the documented rules, one BTreeMap entry per timestamp.
-fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method: MergeMethod) -> Vec<Row> {
+fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method: MergeMethod, use_conf: bool) -> Vec<Row> {
     let mut by_ts: BTreeMap<i64, BTreeMap<usize, (i8, f64)>> = BTreeMap::new();
     for (s, (_, rows)) in outputs.iter().enumerate() {
         for &(t, sig, conf) in rows {
@@ -406,8 +406,12 @@ fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method:
                 }
                 _ => {
                     let mut score = [0.0; 3];
-                    for (&s, &(sig, _)) in &votes {
-                        score[(sig + 1) as usize] += if method == MergeMethod::Majority { 1.0 } else { weights[s] };
+                    for (&s, &(sig, conf)) in &votes {
+                        score[(sig + 1) as usize] += match method {
+                            MergeMethod::Majority => 1.0,
+                            _ if use_conf => weights[s] * conf,
+                            _ => weights[s],
+                        };
                     }
                     let total: f64 = score.iter().sum();
                     let top = score.iter().cloned().fold(f64::MIN, f64::max);
@@ -430,27 +434,37 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
         seed % n
     };
     for case in 0..200 {
-        let k = 1 + rnd(6) as usize;
+        // Up to 8 strategies take the outcome-table path; more take the score columns.
+        let k = if case % 5 == 0 { 9 + rnd(3) as usize } else { 1 + rnd(6) as usize };
+        let use_conf = case % 3 == 0;
+        let with_conf = case % 4 != 1;
         let mut tables = Vec::new();
         // Odd cases: every strategy on the same (unsorted, duplicated) timestamps, which
         // takes the aligned path; even cases: independent timestamps.
         let shared: Vec<f64> = (0..1 + rnd(40)).map(|_| rnd(30) as f64).collect();
         for s in 0..k {
             let ts: Vec<f64> = if case % 2 == 1 { shared.clone() } else { (0..rnd(40)).map(|_| rnd(30) as f64).collect() };
-            let rows: Vec<(f64, i8, f64)> = ts.into_iter().map(|t| (t, rnd(3) as i8 - 1, rnd(11) as f64 / 10.0)).collect();
+            // Some cases carry no confidence column: rows then count as confidence 1.
+            let rows: Vec<(f64, i8, f64)> = ts
+                .into_iter()
+                .map(|t| (t, rnd(3) as i8 - 1, if with_conf { rnd(11) as f64 / 10.0 } else { 1.0 }))
+                .collect();
             tables.push((format!("s{s}"), rows));
         }
         let weights: Vec<f64> = (0..k).map(|_| 1.0 + rnd(4) as f64).collect();
         for method in [MergeMethod::WeightedVote, MergeMethod::Majority, MergeMethod::Priority] {
             let mut config = MergeConfig::new(method);
+            config.use_confidence = use_conf;
             for (s, w) in weights.iter().enumerate() {
                 config = config.with_weight(&format!("s{s}"), *w);
             }
             let outputs: NamedOutputs = tables
                 .iter()
                 .map(|(n, rows)| {
-                    let o = StrategyOutput::from_codes(rows.iter().map(|r| r.0).collect(), rows.iter().map(|r| r.1).collect())
-                        .with_confidence(rows.iter().map(|r| r.2).collect());
+                    let mut o = StrategyOutput::from_codes(rows.iter().map(|r| r.0).collect(), rows.iter().map(|r| r.1).collect());
+                    if with_conf {
+                        o = o.with_confidence(rows.iter().map(|r| r.2).collect());
+                    }
                     (n.clone(), Some(o))
                 })
                 .collect();
@@ -460,7 +474,7 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
                 assert_eq!(r.error.as_deref(), Some(NO_VALID_OUTPUTS));
                 continue;
             }
-            let want = reference(&tables, &weights, method);
+            let want = reference(&tables, &weights, method, use_conf);
             assert_eq!(r.len(), want.len(), "case {case} {method:?}");
             for (i, (t, sig, conf, count, used)) in want.into_iter().enumerate() {
                 assert_eq!(r.timestamp[i], t, "case {case}");

@@ -75,7 +75,7 @@ pub fn merge(outputs: NamedOutputs, config: &MergeConfig) -> Result<MergeResult>
         assign_ranks(&mut prepared, &names, &config.priority, &mut warnings);
     }
 
-    let mut result = run(prepared, config.method, config.use_confidence);
+    let mut result = run(&prepared, config.method, config.use_confidence);
     result.method = config.method;
     result.strategies = names;
     result.warnings = warnings;
@@ -302,15 +302,50 @@ fn for_each_position(p: &Prepared, union: &[f64], mut f: impl FnMut(usize, usize
     }
 }
 
-/// The merge. Strategies on the same bars take the row-wise [`run_aligned`]; otherwise,
-/// strategy by strategy over columns: find the union of timestamps, let each strategy add
-/// its votes at its rows' positions, then decide every row. Each pass is a sequential sweep
-/// with no per-timestamp allocation.
-fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> MergeResult {
-    if prepared.iter().skip(1).all(|p| p.ts == prepared[0].ts) {
-        return run_aligned(prepared, method, use_confidence);
-    }
-    let prepared = prepared.as_slice();
+/// Up to this many strategies, votes are decided through a table of all 4^k outcomes.
+const LUT_MAX_STRATEGIES: usize = 8;
+
+/// One row's outcome: signal, confidence, voters, strategy used (priority).
+type Outcome = (i8, f64, u32, u32);
+
+/// The outcome of every combination of votes, indexed like the row codes. Scores are summed
+/// in strategy order, exactly as the score-column path sums them, so both give the same
+/// bits. For priority (used only when no strategy has a confidence column) the present
+/// strategy of lowest rank wins with confidence 1.
+fn outcome_table(prepared: &[Prepared], method: MergeMethod) -> Vec<Outcome> {
+    let k = prepared.len();
+    (0..1usize << (2 * k))
+        .map(|code| {
+            let mut score = [0.0f64; 3];
+            let mut voters = 0;
+            let mut best: Option<(u32, usize, usize)> = None; // (rank, strategy, digit)
+            for (s, p) in prepared.iter().enumerate() {
+                let digit = (code >> (2 * s)) & 3;
+                if digit > 0 {
+                    voters += 1;
+                    score[digit - 1] += if method == MergeMethod::Majority { 1.0 } else { p.weight };
+                    if best.is_none_or(|(rank, ..)| p.rank < rank) {
+                        best = Some((p.rank, s, digit));
+                    }
+                }
+            }
+            match (method, best) {
+                (MergeMethod::Priority, Some((_, s, digit))) => (digit as i8 - 2, 1.0, voters, s as u32),
+                (MergeMethod::Priority, None) => (0, 0.0, 0, 0),
+                _ => {
+                    let (sig, conf) = pick(score[0], score[1], score[2]);
+                    (sig, conf, voters, 0)
+                }
+            }
+        })
+        .collect()
+}
+
+/// The merge, strategy by strategy over columns: find the union of timestamps, let each
+/// strategy add its votes at its rows' positions (a 2-bit digit of a row code, or scores when
+/// confidences scale the votes or there are many strategies), then decide every row. Each
+/// pass is a sequential sweep with no per-timestamp allocation.
+fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> MergeResult {
     let union = union_of(prepared);
     let n = union.len();
     let mut strategy_count = vec![0u32; n];
@@ -319,7 +354,39 @@ fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> Me
     let mut signal = vec![0i8; n];
     let mut confidence = vec![0.0f64; n];
     let mut strategy_used = None;
+    // Per-row confidences change the outcome row by row (scaled votes, priority's own
+    // confidence), so they need the general paths; so do many strategies (4^k table).
+    let row_conf = match method {
+        MergeMethod::WeightedVote => use_confidence,
+        MergeMethod::Majority => false,
+        MergeMethod::Priority => true,
+    } && prepared.iter().any(|p| p.conf.is_some());
     match method {
+        _ if !row_conf && prepared.len() <= LUT_MAX_STRATEGIES => {
+            // Each row's outcome depends only on which strategy voted what, so it is looked
+            // up: row code = Σ digit_s · 4^s (digit 0 absent, 1 Sell, 2 Hold, 3 Buy).
+            let table = outcome_table(prepared, method);
+            let mut codes = vec![0u16; n];
+            for (s, p) in prepared.iter().enumerate() {
+                let place = 1u16 << (2 * s);
+                for_each_position(p, &union, |r, j| codes[j] += (p.sig[r] + 2) as u16 * place);
+            }
+            let mut used = vec![0u32; if method == MergeMethod::Priority { n } else { 0 }];
+            for (j, &code) in codes.iter().enumerate() {
+                // The table has 4^k entries and every code is below 4^k.
+                if let Some(&(sig, conf, cnt, by)) = table.get(code as usize) {
+                    signal[j] = sig;
+                    confidence[j] = conf;
+                    strategy_count[j] = cnt;
+                    if let Some(u) = used.get_mut(j) {
+                        *u = by;
+                    }
+                }
+            }
+            if method == MergeMethod::Priority {
+                strategy_used = Some(used);
+            }
+        }
         MergeMethod::WeightedVote | MergeMethod::Majority => {
             let mut scores = vec![[0.0f64; 3]; n];
             for p in prepared {
@@ -362,62 +429,6 @@ fn run(prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> Me
         signal,
         confidence,
         strategy_count,
-        strategy_used,
-        strategies: Vec::new(),
-        warnings: Vec::new(),
-        error: None,
-    }
-}
-
-/// The common case of strategies computed on the same bars: every strategy votes at every
-/// row, so the union is the shared timestamps and each row is decided in one row-wise pass
-/// (no score columns, no position walk).
-fn run_aligned(mut prepared: Vec<Prepared>, method: MergeMethod, use_confidence: bool) -> MergeResult {
-    let k = prepared.len();
-    let timestamp = prepared.first_mut().map(|p| std::mem::take(&mut p.ts)).unwrap_or_default();
-    let n = timestamp.len();
-    let mut signal = vec![0i8; n];
-    let mut confidence = vec![0.0f64; n];
-    let mut strategy_used = None;
-    match method {
-        MergeMethod::WeightedVote | MergeMethod::Majority => {
-            let use_conf = use_confidence && method == MergeMethod::WeightedVote;
-            for (j, (sig, conf)) in signal.iter_mut().zip(confidence.iter_mut()).enumerate() {
-                let (mut sell, mut hold, mut buy) = (0.0, 0.0, 0.0);
-                for p in &prepared {
-                    let mut v = if method == MergeMethod::Majority { 1.0 } else { p.weight };
-                    if use_conf {
-                        if let Some(c) = &p.conf {
-                            v *= c[j];
-                        }
-                    }
-                    let s = p.sig[j];
-                    // Selects, not branches: the signals are data.
-                    sell += if s < 0 { v } else { 0.0 };
-                    hold += if s == 0 { v } else { 0.0 };
-                    buy += if s > 0 { v } else { 0.0 };
-                }
-                (*sig, *conf) = pick(sell, hold, buy);
-            }
-        }
-        MergeMethod::Priority => {
-            // Every strategy is present at every row, so the top-ranked one always wins.
-            if let Some((s, top)) = prepared.iter().enumerate().min_by_key(|(_, p)| p.rank) {
-                signal.copy_from_slice(&top.sig);
-                match &top.conf {
-                    Some(c) => confidence.copy_from_slice(c),
-                    None => confidence.fill(1.0),
-                }
-                strategy_used = Some(vec![s as u32; n]);
-            }
-        }
-    }
-    MergeResult {
-        method,
-        timestamp,
-        signal,
-        confidence,
-        strategy_count: vec![k as u32; n],
         strategy_used,
         strategies: Vec::new(),
         warnings: Vec::new(),
