@@ -36,7 +36,9 @@ async function handle(request) {
   const url = new URL(request.url);
   if (url.pathname === '/health') return json({ status: 'ok', version: stratlab.buildInfo().version });
   if (url.pathname === '/api/v1/sample' && request.method === 'GET') {
-    return json({ symbol: 'GOOG', ...sampleData().summary() });
+    const data = sampleData();
+    const { real } = stratlab.indicator('SMA', { close: data.close }, { timeperiod: 20 });
+    return json({ symbol: 'GOOG', ...data.summary(), sma20: real[real.length - 1] });
   }
   if (url.pathname === '/api/v1/optimize/batch') {
     if (request.method !== 'POST') return json({ error: { code: 'INVALID_INPUT', message: 'use POST', details: {} } }, 405);

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
 let child, base, logs = '';
@@ -28,6 +29,9 @@ test('workerd: loads the package and parses the bundled GOOG sample', async () =
   assert.equal(body.bars, 2148, logs);
   assert.equal(body.lastClose, 806.19);
   assert.equal(body.startIso, '2004-08-19T00:00:00Z');
+  // SMA(20) of the last 20 closes of www/data/GOOG.csv, computed in wasm inside workerd.
+  const closes = readFileSync(new URL('../../www/data/GOOG.csv', import.meta.url), 'utf8').trim().split('\n').slice(-20).map((r) => Number(r.split(',')[4]));
+  assert.ok(Math.abs(body.sma20 - closes.reduce((a, b) => a + b, 0) / 20) < 1e-9, String(body.sma20));
 });
 
 test('workerd: unknown route is a JSON 404', async () => {
