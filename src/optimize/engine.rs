@@ -521,7 +521,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         let per = if n > 0 { ms / n as f64 } else { 0.0 };
         // A tiny progress interval must not shrink chunks to a few combinations: each chunk is
         // one fork/join on the pool, and below ~10 ms the wake-ups and the wait for the slowest
-        // thread eat the speed-up (Chromium, progressIntervalMs 0: 1.1-1.3x on 2 threads).
+        // thread eat the speed-up (Chromium, progressIntervalMs 0: 1.1-1.4x on 2 threads).
         let mut target = self.opts.chunk_ms.min(self.opts.progress_interval_ms.max(MIN_CHUNK_MS));
         if let Some(t) = self.opts.timeout_ms {
             target = target.min((t - (now - self.started)).max(0.0));
