@@ -82,10 +82,13 @@ if (browser && existsSync(join(root, 'pkg/threads/stratlab_bg.wasm'))) {
     const page = await ctx.newPage();
     await page.goto(srv.url);
     const hc = await page.evaluate(() => navigator.hardwareConcurrency);
-    for (const [label, grid] of [['SYNTH_100K vectorbt grid', GRID], ['SYNTH_100K dense vectorbt grid', DENSE]]) for (const threads of [...new Set([1, hc])]) {
-      const r = await page.evaluate(async ({ csv, grid, threads, reps }) => {
-        const w = new Worker('/optimize-worker.js', { type: 'module' });
-        const call = (msg, until) => new Promise((res, rej) => {
+    // One Worker (and pool) per thread count; their repetitions alternate so a burst of load
+    // from another process on the machine hits both alike. Best time of each.
+    const counts = [...new Set([1, hc])];
+    for (const [label, grid] of [['SYNTH_100K vectorbt grid', GRID], ['SYNTH_100K dense vectorbt grid', DENSE]]) {
+      const r = await page.evaluate(async ({ csv, grid, counts, reps }) => {
+        const workers = counts.map(() => new Worker('/optimize-worker.js', { type: 'module' }));
+        const call = (w, msg, until) => new Promise((res, rej) => {
           const on = (e) => {
             if (e.data.type === 'error') { w.removeEventListener('message', on); rej(new Error(JSON.stringify(e.data.error))); }
             if (e.data.type === until) { w.removeEventListener('message', on); res(e.data); }
@@ -93,21 +96,25 @@ if (browser && existsSync(join(root, 'pkg/threads/stratlab_bg.wasm'))) {
           w.addEventListener('message', on);
           w.postMessage(msg);
         });
-        const ready = await call({ type: 'init', threads }, 'ready');
-        await call({ type: 'data', key: 'synth', csv }, 'data');
-        let best = Infinity; let n = 0; let progress = 0;
-        w.addEventListener('message', (e) => { if (e.data.type === 'progress') progress++; });
-        await call({ type: 'optimize', id: 'warm', dataKey: 'synth', config: grid }, 'done');
-        for (let i = 0; i < reps; i++) {
-          const t0 = performance.now();
-          const done = await call({ type: 'optimize', id: i, dataKey: 'synth', config: grid }, 'done');
-          best = Math.min(best, performance.now() - t0);
-          n = done.result.results.length;
+        const out = [];
+        for (const [k, w] of workers.entries()) {
+          const ready = await call(w, { type: 'init', threads: counts[k] }, 'ready');
+          await call(w, { type: 'data', key: 'synth', csv }, 'data');
+          await call(w, { type: 'optimize', id: 'warm', dataKey: 'synth', config: grid }, 'done'); // lets V8 tier up
+          out.push({ ready, best: Infinity, n: 0 });
         }
-        w.terminate();
-        return { best, n, ready, progress };
-      }, { csv: synthCsv, grid, threads, reps });
-      row(`Chromium worker, ${r.ready.build} ×${r.ready.threads}`, label, r.n, bars, r.best);
+        for (let i = 0; i < reps; i++) {
+          for (const [k, w] of workers.entries()) {
+            const t0 = performance.now();
+            const done = await call(w, { type: 'optimize', id: i, dataKey: 'synth', config: grid }, 'done');
+            out[k].best = Math.min(out[k].best, performance.now() - t0);
+            out[k].n = done.result.results.length;
+          }
+        }
+        workers.forEach((w) => w.terminate());
+        return out;
+      }, { csv: synthCsv, grid, counts, reps });
+      for (const x of r) row(`Chromium worker, ${x.ready.build} ×${x.ready.threads}`, label, x.n, bars, x.best);
     }
   } finally {
     await ctx.close();
