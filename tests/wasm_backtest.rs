@@ -15,7 +15,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn goog() -> JsValue {
-    JsOhlcv::from_csv(GOOG).expect("parses").into()
+    JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("parses").into()
 }
 
 fn config(json: &str) -> JsValue {
@@ -50,8 +50,8 @@ fn goog_smacross_equals_backtesting_py() {
 
 #[wasm_bindgen_test]
 fn plain_columns_and_explicit_signals_work() {
-    let cols = JsOhlcv::from_csv(GOOG).expect("parses").to_columns().expect("columns");
-    let table = strategy_signals(&cols, "SmaCross", &config(r#"{"n1":10,"n2":20}"#), &JsValue::UNDEFINED).expect("signals");
+    let cols = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("parses").to_columns().expect("columns");
+    let table = strategy_signals(&cols, &JsValue::from_str("SmaCross"), &config(r#"{"n1":10,"n2":20}"#), &JsValue::UNDEFINED).expect("signals");
     assert_eq!(get(&table, "warmup").as_f64(), Some(19.0));
     let cfg = js_sys::Object::new();
     js_sys::Reflect::set(&cfg, &"signals".into(), &get(&table, "signal")).expect("set");

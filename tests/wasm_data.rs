@@ -13,7 +13,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn goog_sample_parses_in_wasm() {
-    let d = JsOhlcv::from_csv(GOOG).expect("parses");
+    let d = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("parses");
     assert_eq!(d.length(), 2148);
     assert_eq!(d.close().get_index(2147), 806.19);
     let summary = d.summary().expect("summary");
@@ -22,7 +22,7 @@ fn goog_sample_parses_in_wasm() {
 
 #[wasm_bindgen_test]
 fn bad_csv_is_a_real_error_with_code_and_details() {
-    let err = match JsOhlcv::from_csv("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n") {
+    let err = match JsOhlcv::from_csv(&JsValue::from_str("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n")) {
         Err(e) => e,
         Ok(_) => panic!("a bad number must be rejected"),
     };
@@ -37,8 +37,8 @@ fn bad_csv_is_a_real_error_with_code_and_details() {
 
 #[wasm_bindgen_test]
 fn resample_to_weekly() {
-    let d = JsOhlcv::from_csv(GOOG).expect("parses");
-    let w = d.resample("1w").expect("weekly");
+    let d = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("parses");
+    let w = d.resample(&JsValue::from_str("1w")).expect("weekly");
     assert!(w.length() > 400 && w.length() < 2148 / 4);
     assert_eq!(w.close().get_index(w.length() as u32 - 1), 806.19);
 }

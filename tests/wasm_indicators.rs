@@ -36,19 +36,19 @@ fn close_enough(got: f64, want: f64) -> bool {
 
 #[wasm_bindgen_test]
 fn golden_spot_checks_on_goog() {
-    let data: JsValue = JsOhlcv::from_csv(GOOG).expect("csv").into();
+    let data: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv").into();
     // TA-Lib 0.8.1 reference values (shared/reference/indicators/GOOG.csv, bar 28).
-    let sma = indicator("SMA", &data, &obj(&[("timeperiod", 20.0)])).unwrap();
+    let sma = indicator(&JsValue::from_str("SMA"), &data, &obj(&[("timeperiod", 20.0)])).unwrap();
     let sma = column(&sma, "real");
     assert_eq!(sma.length(), 2148);
     assert!(sma.get_index(18).is_nan());
     assert!(close_enough(sma.get_index(28), 112.40850000000003));
     let rsi = column(
-        &indicator("RSI", &data, &obj(&[("timeperiod", 14.0)])).unwrap(),
+        &indicator(&JsValue::from_str("RSI"), &data, &obj(&[("timeperiod", 14.0)])).unwrap(),
         "real",
     );
     assert!(close_enough(rsi.get_index(28), 77.68275701921122));
-    let bb = indicator("BBANDS", &data, &JsValue::UNDEFINED).unwrap();
+    let bb = indicator(&JsValue::from_str("BBANDS"), &data, &JsValue::UNDEFINED).unwrap();
     assert!(close_enough(
         column(&bb, "upperband").get_index(28),
         130.7182911238769
@@ -57,7 +57,7 @@ fn golden_spot_checks_on_goog() {
         column(&bb, "lowerband").get_index(28),
         94.09870887612317
     ));
-    let stoch = indicator("STOCH", &data, &JsValue::NULL).unwrap();
+    let stoch = indicator(&JsValue::from_str("STOCH"), &data, &JsValue::NULL).unwrap();
     assert!(close_enough(
         column(&stoch, "slowk").get_index(28),
         64.30074053348982
@@ -66,17 +66,17 @@ fn golden_spot_checks_on_goog() {
         column(&stoch, "slowd").get_index(28),
         54.57135206726025
     ));
-    let adx = column(&indicator("ADX", &data, &JsValue::NULL).unwrap(), "real");
+    let adx = column(&indicator(&JsValue::from_str("ADX"), &data, &JsValue::NULL).unwrap(), "real");
     assert!(close_enough(adx.get_index(28), 40.851832898326975));
-    assert_eq!(lookback("MACD", &JsValue::UNDEFINED).unwrap(), 33);
+    assert_eq!(lookback(&JsValue::from_str("MACD"), &JsValue::UNDEFINED).unwrap(), 33);
 }
 
 #[wasm_bindgen_test]
 fn indicator_on_a_resident_ohlcv_equals_the_copying_path() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
-    let a = indicator_ohlcv("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
+    let a = indicator_ohlcv(&JsValue::from_str("ADX"), &data, &JsValue::UNDEFINED).unwrap();
     let data: JsValue = data.into();
-    let b = indicator("ADX", &data, &JsValue::UNDEFINED).unwrap();
+    let b = indicator(&JsValue::from_str("ADX"), &data, &JsValue::UNDEFINED).unwrap();
     let (a, b) = (column(&a, "real").to_vec(), column(&b, "real").to_vec());
     assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
     assert!(close_enough(a[28], 40.851832898326975));
@@ -88,14 +88,14 @@ fn a_plain_array_is_the_close_series() {
     for x in [1.0, 2.0, 3.0, 4.0, 5.0] {
         arr.push(&JsValue::from_f64(x));
     }
-    let out = indicator("SMA", &arr.into(), &obj(&[("timeperiod", 3.0)])).unwrap();
+    let out = indicator(&JsValue::from_str("SMA"), &arr.into(), &obj(&[("timeperiod", 3.0)])).unwrap();
     let col = column(&out, "real");
     assert_eq!(col.to_vec()[2..], [2.0, 3.0, 4.0]);
 }
 
 #[wasm_bindgen_test]
 fn stream_matches_batch_and_peek_keeps_state() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
     let (o, h, l, c, v) = (
         data.open(),
         data.high(),
@@ -105,10 +105,10 @@ fn stream_matches_batch_and_peek_keeps_state() {
     );
     let data: JsValue = data.into();
     let batch = column(
-        &indicator("MACD", &data, &JsValue::UNDEFINED).unwrap(),
+        &indicator(&JsValue::from_str("MACD"), &data, &JsValue::UNDEFINED).unwrap(),
         "macdsignal",
     );
-    let mut s = JsIndicatorStream::new("MACD", &JsValue::UNDEFINED).unwrap();
+    let mut s = JsIndicatorStream::new(&JsValue::from_str("MACD"), &JsValue::UNDEFINED).unwrap();
     for i in 0..200u32 {
         let bar = obj(&[
             ("open", o.get_index(i)),
@@ -139,7 +139,7 @@ fn bad_parameters_are_typed_errors() {
     let x = js_sys::Float64Array::from(&[1.0, 2.0, 3.0][..]);
     let inputs = js_sys::Object::new();
     js_sys::Reflect::set(&inputs, &"close".into(), &x).unwrap();
-    let err = indicator("RSI", &inputs, &obj(&[("timeperiod", 1.0)])).unwrap_err();
+    let err = indicator(&JsValue::from_str("RSI"), &inputs, &obj(&[("timeperiod", 1.0)])).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(code(&err), "INVALID_PARAMETER");
     let e: js_sys::Error = err.clone().unchecked_into();
@@ -151,22 +151,22 @@ fn bad_parameters_are_typed_errors() {
     );
     assert_eq!(get(&details, "min").as_f64(), Some(2.0));
     assert_eq!(
-        code(&indicator("NOPE", &inputs, &JsValue::NULL).unwrap_err()),
+        code(&indicator(&JsValue::from_str("NOPE"), &inputs, &JsValue::NULL).unwrap_err()),
         "INVALID_PARAMETER"
     );
     assert_eq!(
-        code(&indicator("BBANDS", &inputs, &obj(&[("matype", 7.0)])).unwrap_err()),
+        code(&indicator(&JsValue::from_str("BBANDS"), &inputs, &obj(&[("matype", 7.0)])).unwrap_err()),
         "INVALID_PARAMETER"
     );
     // ATR needs high and low: INVALID_INPUT naming the input.
-    let err = indicator("ATR", &inputs, &JsValue::NULL).unwrap_err();
+    let err = indicator(&JsValue::from_str("ATR"), &inputs, &JsValue::NULL).unwrap_err();
     assert_eq!(code(&err), "INVALID_INPUT");
     assert_eq!(
         get(&get(&err, "details"), "input").as_string().as_deref(),
         Some("high")
     );
-    assert!(JsIndicatorStream::new("SMA", &obj(&[("timeperiod", 0.0)])).is_err());
-    let mut s = JsIndicatorStream::new("ATR", &JsValue::NULL).unwrap();
+    assert!(JsIndicatorStream::new(&JsValue::from_str("SMA"), &obj(&[("timeperiod", 0.0)])).is_err());
+    let mut s = JsIndicatorStream::new(&JsValue::from_str("ATR"), &JsValue::NULL).unwrap();
     let err = s.update(&obj(&[("close", 1.0)])).unwrap_err();
     assert_eq!(code(&err), "INVALID_INPUT");
     assert_eq!(s.bars(), 0, "a rejected bar leaves the state alone");
@@ -195,7 +195,7 @@ fn spec() -> JsValue {
 
 #[wasm_bindgen_test]
 fn feature_table_names() {
-    let data: JsValue = JsOhlcv::from_csv(GOOG).unwrap().into();
+    let data: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().into();
     let t = features(&data, spec()).unwrap();
     let names: Vec<String> = js_sys::Array::from(&get(&t, "names"))
         .iter()
@@ -218,8 +218,8 @@ fn feature_table_names() {
 
 #[wasm_bindgen_test]
 async fn features_batch_per_symbol() {
-    let goog: JsValue = JsOhlcv::from_csv(GOOG).unwrap().into();
-    let short: JsValue = JsOhlcv::from_csv(GOOG).unwrap().slice(0, 100).into();
+    let goog: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().into();
+    let short: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().slice(0, 100).into();
     let watch = js_sys::Object::new();
     js_sys::Reflect::set(&watch, &"GOOG".into(), &goog).unwrap();
     js_sys::Reflect::set(&watch, &"SHORT".into(), &short).unwrap();
@@ -261,12 +261,12 @@ fn all_golden_columns_inside_wasm() {
                 .collect()
         })
         .collect();
-    let data: JsValue = JsOhlcv::from_csv(GOOG).unwrap().into();
+    let data: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().into();
     let mut checked = 0;
     for entry in spec["indicators"].as_array().unwrap() {
         let params = js_sys::JSON::parse(&entry["params"].to_string()).unwrap();
         let func = entry["function"].as_str().unwrap();
-        let out = indicator(func, &data, &params).unwrap();
+        let out = indicator(&JsValue::from_str(func), &data, &params).unwrap();
         for o in entry["outputs"].as_array().unwrap() {
             let o = o.as_str().unwrap();
             let key = format!("{}.{o}", entry["id"].as_str().unwrap());

@@ -19,7 +19,7 @@ fn js(text: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn goog_grid_best_matches_backtesting_py() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
     let cfg = js(r#"{"strategy": "SmaCross", "space": {"n1": {"start": 5, "stop": 30, "step": 5}, "n2": {"start": 10, "stop": 70, "step": 5}},
         "constraint": "n1 < n2", "maximize": "Sharpe Ratio", "cash": 10000, "commission": 0.002, "finalize_trades": true}"#);
     let r = JsFuture::from(optimize(&data, cfg, None)).await.expect("resolves");
@@ -34,7 +34,7 @@ async fn goog_grid_best_matches_backtesting_py() {
 
 #[wasm_bindgen_test]
 async fn same_seed_same_results_and_typed_errors() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
     let text = r#"{"strategy": "SmaCross", "space": {"n1": {"randint": [2, 30]}, "n2": {"randint": [30, 90]}}, "method": "random", "maxTries": 25, "seed": 9, "maximize": "SQN"}"#;
     let a = JsFuture::from(optimize(&data, js(text), None)).await.expect("a");
     let b = JsFuture::from(optimize(&data, js(text), None)).await.expect("b");
@@ -51,7 +51,7 @@ async fn same_seed_same_results_and_typed_errors() {
 
 #[wasm_bindgen_test]
 async fn abort_signal_rejects_with_cancelled() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
     let ctl = web_sys::AbortController::new().expect("controller");
     ctl.abort();
     let callbacks = js_sys::Object::new();
@@ -65,7 +65,7 @@ async fn abort_signal_rejects_with_cancelled() {
 
 #[wasm_bindgen_test]
 async fn batch_and_walk_forward_run() {
-    let data = JsOhlcv::from_csv(GOOG).expect("csv");
+    let data = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv");
     let req = js(r#"{"strategies": ["SmaCross", "MovingAverageCrossover"], "common_config": {"space": {"n1": [5, 10], "n2": [20, 40]}, "maximize": "Return [%]"},
         "strategy_specific_configs": {"SmaCross": null}, "parallel_jobs": 2}"#);
     let r = JsFuture::from(optimize_batch(&data, req, None)).await.expect("batch");

@@ -19,7 +19,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn ohlcv_instance_and_csv_text_give_the_same_signals() {
-    let d = JsOhlcv::from_csv(GOOG).expect("parses");
+    let d = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("parses");
     let from_class = ticker_signals(&JsValue::from(d), None).expect("signals");
     let from_text = ticker_signals(&JsValue::from_str(GOOG), None).expect("signals");
     let a = js_sys::Array::from(&get(&from_class, "signal"));
