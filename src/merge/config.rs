@@ -209,7 +209,7 @@ mod tests {
             "method": "weightedVote", "weights": {"a": 2.0}, "priority": ["b", "a"],
             "useConfidence": true, "signalFormat": "number", "extra": 1
         }))
-        .unwrap();
+        .expect("valid config");
         assert_eq!(c.method, MergeMethod::WeightedVote);
         assert_eq!(c.weights, vec![("a".to_string(), 2.0)]);
         assert_eq!(c.priority, vec!["b", "a"]);
