@@ -18,21 +18,10 @@ pub fn parse_time(s: &str) -> i64 {
     dt.and_utc().timestamp_millis()
 }
 
-/// Reads `,Open,High,Low,Close,Volume` (first column the date/time) CSVs from ../shared/data.
+/// A CSV of ../shared/data, read with the product's own parser (`Ohlcv.fromCsv`).
 pub fn load_ohlcv(name: &str) -> Ohlcv {
-    let mut rdr = csv::Reader::from_path(shared(&format!("data/{name}.csv"))).expect("data file");
-    let (mut t, mut o, mut h, mut l, mut c, mut v) = (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for rec in rdr.records() {
-        let rec = rec.expect("csv row");
-        let f = |i: usize| rec[i].parse::<f64>().expect("number");
-        t.push(parse_time(&rec[0]));
-        o.push(f(1));
-        h.push(f(2));
-        l.push(f(3));
-        c.push(f(4));
-        v.push(f(5));
-    }
-    Ohlcv::new(t, o, h, l, c, v).expect("valid data")
+    let text = std::fs::read_to_string(shared(&format!("data/{name}.csv"))).expect("data file");
+    stratlab::series::parse_csv(&text).expect("valid data")
 }
 
 pub fn read_json(path: &str) -> serde_json::Value {

@@ -41,28 +41,12 @@ impl Data {
     }
 }
 
+/// A CSV of ../shared/data, read with the product's own parser (`Ohlcv.fromCsv`).
 pub fn load_data(sym: &str) -> Data {
     let path = shared().join(format!("data/{sym}.csv"));
-    let mut rdr =
-        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut d = Data {
-        open: vec![],
-        high: vec![],
-        low: vec![],
-        close: vec![],
-        volume: vec![],
-    };
-    for rec in rdr.records() {
-        let rec = rec.expect("csv record");
-        let f = |i: usize| rec[i].trim().parse::<f64>().expect("number");
-        d.open.push(f(1));
-        d.high.push(f(2));
-        d.low.push(f(3));
-        d.close.push(f(4));
-        d.volume.push(f(5));
-    }
-    assert!(d.len() > 1000, "{sym}: too few rows");
-    d
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let d = stratlab::series::parse_csv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Data { open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume }
 }
 
 /// Reference columns `ID.output` from `reference/indicators/<SYM>.csv`; empty = NaN.
