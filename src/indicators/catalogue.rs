@@ -111,6 +111,34 @@ pub(crate) struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
+    /// Every column cut to the common length, so the batch loops index without bounds checks.
+    #[inline(always)]
+    fn trimmed(&self) -> Columns<'a> {
+        let n = [self.open, self.high, self.low, self.close, self.volume]
+            .iter()
+            .fold(self.len, |n, c| n.min(c.len()));
+        Columns {
+            open: &self.open[..n],
+            high: &self.high[..n],
+            low: &self.low[..n],
+            close: &self.close[..n],
+            volume: &self.volume[..n],
+            len: n,
+        }
+    }
+
+    /// Bar `i` (`i < len` after `trimmed`).
+    #[inline(always)]
+    fn bar(&self, i: usize) -> Bar {
+        Bar {
+            open: self.open[i],
+            high: self.high[i],
+            low: self.low[i],
+            close: self.close[i],
+            volume: self.volume[i],
+        }
+    }
+
     /// Checks that every required input is present and that all given columns agree in length.
     pub(crate) fn new(entry: &Entry, inputs: &Inputs<'a>) -> Result<Self> {
         for &input in entry.inputs {
@@ -181,23 +209,9 @@ impl<'a> Columns<'a> {
 /// The batch driver: the streaming kernel run over every bar (hence stream == batch).
 fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
     let mut k = K::new(p);
-    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume]
-        .iter()
-        .fold(cols.len, |n, c| n.min(c.len()));
-    let (open, high, low, close, volume) = (
-        &cols.open[..n],
-        &cols.high[..n],
-        &cols.low[..n],
-        &cols.close[..n],
-        &cols.volume[..n],
-    );
-    let bar = |i: usize| Bar {
-        open: open[i],
-        high: high[i],
-        low: low[i],
-        close: close[i],
-        volume: volume[i],
-    };
+    let cols = cols.trimmed();
+    let n = cols.len;
+    let bar = |i: usize| cols.bar(i);
     match outs {
         [a] => {
             for (i, slot) in a.iter_mut().enumerate().take(n) {
@@ -220,23 +234,9 @@ fn run<K: Kernel>(p: &Resolved, cols: &Columns, outs: &mut [&mut [f64]]) {
 /// The batch driver for freshly allocated outputs: the same kernel, values pushed in order.
 fn collect<K: Kernel>(p: &Resolved, cols: &Columns, outputs: usize) -> Vec<Vec<f64>> {
     let mut k = K::new(p);
-    let n = [cols.open, cols.high, cols.low, cols.close, cols.volume]
-        .iter()
-        .fold(cols.len, |n, c| n.min(c.len()));
-    let (open, high, low, close, volume) = (
-        &cols.open[..n],
-        &cols.high[..n],
-        &cols.low[..n],
-        &cols.close[..n],
-        &cols.volume[..n],
-    );
-    let bar = |i: usize| Bar {
-        open: open[i],
-        high: high[i],
-        low: low[i],
-        close: close[i],
-        volume: volume[i],
-    };
+    let cols = cols.trimmed();
+    let n = cols.len;
+    let bar = |i: usize| cols.bar(i);
     if outputs == 1 {
         return vec![(0..n).map(|i| k.update(&bar(i))[0]).collect()];
     }

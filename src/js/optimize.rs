@@ -195,6 +195,29 @@ fn fraction(done: usize, total: usize) -> f64 {
 }
 
 /// Observer for `optimize` and `walkForward` (fold set during walk-forward).
+/// Steps a run to its end, yielding to the event loop between chunks so the page stays
+/// responsive: an aborted signal cancels the run, and an exception thrown by a callback ends it.
+async fn drive(
+    cb: &mut Callbacks,
+    cancel: &CancelToken,
+    fold: Option<(usize, usize)>,
+    mut step: impl FnMut(&mut JsObserver<'_>) -> crate::Result<bool>,
+) -> JsResult<()> {
+    loop {
+        if cb.aborted() {
+            cancel.cancel();
+        }
+        let more = step(&mut JsObserver { cb: &mut *cb, fold })?;
+        if let Some(e) = cb.thrown.take() {
+            return Err(e);
+        }
+        if !more {
+            return Ok(());
+        }
+        yield_now().await;
+    }
+}
+
 struct JsObserver<'c> {
     cb: &'c mut Callbacks,
     fold: Option<(usize, usize)>,
@@ -300,19 +323,7 @@ pub fn optimize(
         let ev = BacktestEvaluator::new(&data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "")?;
         let cancel = CancelToken::new();
         let mut runner = Runner::new(&ev, plan.candidates.clone(), plan.objective.clone(), plan.options(base_options(&cancel)));
-        loop {
-            if cb.aborted() {
-                cancel.cancel();
-            }
-            let more = runner.step(&mut JsObserver { cb: &mut cb, fold: None })?;
-            if let Some(e) = cb.thrown.take() {
-                return Err(e);
-            }
-            if !more {
-                break;
-            }
-            yield_now().await;
-        }
+        drive(&mut cb, &cancel, None, |obs| runner.step(obs)).await?;
         let out = runner.finish();
         let report = Report::new(&plan.strategy, &out).with_exports(&out, plan.export_csv, plan.export_json)?;
         if out.status != Status::Complete {
@@ -341,19 +352,7 @@ pub fn optimize_batch(
         let evaluators = batch_evaluators(&data, &plan)?;
         let cancel = CancelToken::new();
         let mut runner = BatchRunner::new(&plan, &evaluators, base_options(&cancel));
-        loop {
-            if cb.aborted() {
-                cancel.cancel();
-            }
-            let more = runner.step(&mut JsObserver { cb: &mut cb, fold: None })?;
-            if let Some(e) = cb.thrown.take() {
-                return Err(e);
-            }
-            if !more {
-                break;
-            }
-            yield_now().await;
-        }
+        drive(&mut cb, &cancel, None, |obs| runner.step(obs)).await?;
         let out = runner.finish();
         let report = BatchReport::new(&out).with_exports(&out, &plan)?;
         if cancel.is_cancelled() {
@@ -386,19 +385,7 @@ pub fn walk_forward(
             let train = data.slice(split.train.start, split.train.end);
             let ev = wf.evaluator(&train, k)?;
             let mut runner = Runner::new(&ev, wf.plan.candidates.clone(), wf.plan.objective.clone(), wf.plan.options(base_options(&cancel)));
-            loop {
-                if cb.aborted() {
-                    cancel.cancel();
-                }
-                let more = runner.step(&mut JsObserver { cb: &mut cb, fold: Some((k, folds)) })?;
-                if let Some(e) = cb.thrown.take() {
-                    return Err(e);
-                }
-                if !more {
-                    break;
-                }
-                yield_now().await;
-            }
+            drive(&mut cb, &cancel, Some((k, folds)), |obs| runner.step(obs)).await?;
             let out = runner.finish();
             if out.status == Status::Cancelled {
                 let e = Error::cancelled(format!("walkForward was cancelled during fold {k} of {folds}; completed folds are in details.partial"))
