@@ -324,6 +324,7 @@ fn short_and_empty_inputs_give_nan_not_errors() {
                 low: Some(&x),
                 close: Some(&x),
                 volume: Some(&x),
+                periods: None,
             };
             let out = compute(e.name, &inputs, &Params::new()).unwrap();
             for (_, v) in out.iter() {
@@ -411,6 +412,7 @@ fn fuzz_never_panics_and_stream_equals_batch() {
             low: Some(&cols[2]),
             close: Some(&cols[3]),
             volume: Some(&cols[4]),
+            periods: None,
         };
         let batch = compute(e.name, &inputs, &params)
             .unwrap_or_else(|err| panic!("{} {params:?}: {err}", e.name));
@@ -424,6 +426,7 @@ fn fuzz_never_panics_and_stream_equals_batch() {
                 low: cols[2][i],
                 close: cols[3][i],
                 volume: cols[4][i],
+                periods: f64::NAN,
             };
             let _ = s.peek(&bar);
             for (c, v) in streamed.iter_mut().zip(s.update(&bar)) {

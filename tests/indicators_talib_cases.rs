@@ -69,6 +69,7 @@ fn run(fx: &Fixture) {
             low: Some(&d.low),
             close: Some(&d.close),
             volume: Some(&d.volume),
+            periods: None,
         };
         let label = format!("{} {:?} data {}", case.name, case.params, case.data);
         let out = match compute(&case.name, &inputs, &case.params) {
@@ -87,6 +88,7 @@ fn run(fx: &Fixture) {
                 low: d.low[i],
                 close: d.close[i],
                 volume: d.volume[i],
+                periods: f64::NAN,
             };
             for (c, v) in streamed.iter_mut().zip(stream.update(&bar)) {
                 c.push(*v);

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const GOOG: &str = include_str!("../www/data/GOOG.csv");
-const GOLDEN: &str = include_str!("../../shared/reference/backtest/GOOG_smacross_10_20.stats.json");
+const GOLDEN: &str = include_str!("fixtures/shared/reference/backtest/GOOG_smacross_10_20.stats.json");
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).expect("property")

@@ -241,8 +241,8 @@ async fn features_batch_per_symbol() {
 /// the wasm build's arithmetic (fused multiply-adds, libm) must agree with the native one.
 #[wasm_bindgen_test]
 fn all_golden_columns_inside_wasm() {
-    const REFERENCE: &str = include_str!("../../shared/reference/indicators/GOOG.csv");
-    const SPEC: &str = include_str!("../../shared/reference/indicators/spec.json");
+    const REFERENCE: &str = include_str!("fixtures/shared/reference/indicators/GOOG.csv");
+    const SPEC: &str = include_str!("fixtures/shared/reference/indicators/spec.json");
     let spec: serde_json::Value = serde_json::from_str(SPEC).unwrap();
     let mut rdr = csv::Reader::from_reader(REFERENCE.as_bytes());
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();

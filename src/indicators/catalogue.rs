@@ -2,6 +2,8 @@
 //! (TA-Lib's names, defaults and valid ranges), outputs and kernel. Batch computation,
 //! streaming, lookback, the catalogue listing and the JS export all come from it.
 
+#[allow(unused_imports)]
+use super::{candles::*, cycle::*, extra::*, math::*, overlap::*};
 use super::ma::{DemaK, EmaK, KamaK, SmaK, TemaK, TrimaK, WmaK, T3K};
 use super::momentum::{
     AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK,
@@ -107,6 +109,7 @@ pub(crate) struct Columns<'a> {
     low: &'a [f64],
     close: &'a [f64],
     volume: &'a [f64],
+    periods: &'a [f64],
     len: usize,
 }
 
@@ -114,7 +117,7 @@ impl<'a> Columns<'a> {
     /// Every column cut to the common length, so the batch loops index without bounds checks.
     #[inline(always)]
     fn trimmed(&self) -> Columns<'a> {
-        let n = [self.open, self.high, self.low, self.close, self.volume]
+        let n = [self.open, self.high, self.low, self.close, self.volume, self.periods]
             .iter()
             .fold(self.len, |n, c| n.min(c.len()));
         Columns {
@@ -123,6 +126,7 @@ impl<'a> Columns<'a> {
             low: &self.low[..n],
             close: &self.close[..n],
             volume: &self.volume[..n],
+            periods: &self.periods[..n],
             len: n,
         }
     }
@@ -136,6 +140,7 @@ impl<'a> Columns<'a> {
             low: self.low[i],
             close: self.close[i],
             volume: self.volume[i],
+            periods: self.periods[i],
         }
     }
 
@@ -197,6 +202,7 @@ impl<'a> Columns<'a> {
             low: pick(Input::Low),
             close: pick(Input::Close),
             volume: pick(Input::Volume),
+            periods: pick(Input::Periods),
             len,
         })
     }
@@ -343,4 +349,20 @@ declare! {
         [period("timeperiod", 5.0, 2.0), real("nbdev", 1.0, -REAL_MAX, REAL_MAX)], ["real"];
     LINEARREG => LinRegK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
     LINEARREG_SLOPE => LinRegSlopeK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+
+    // ---- overlap studies and cycles (overlap.rs, cycle.rs) ----
+
+    // ---- end of overlap studies and cycles ----
+
+    // ---- candlestick patterns (candles.rs) ----
+
+    // ---- end of candlestick patterns ----
+
+    // ---- math, price transforms, statistics (math.rs) ----
+
+    // ---- end of math, price transforms, statistics ----
+
+    // ---- momentum, volume, volatility additions (extra.rs) ----
+
+    // ---- end of momentum, volume, volatility additions ----
 }

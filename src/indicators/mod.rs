@@ -12,11 +12,16 @@
 //!   [`rolling_max`], [`rolling_min`].
 //! * [`features`](features::features): named feature tables from a list of specs.
 
+mod candles;
 mod catalogue;
+mod cycle;
+mod extra;
 pub mod features;
 mod helpers;
 mod ma;
+mod math;
 mod momentum;
+mod overlap;
 mod params;
 mod stats;
 mod stream;
@@ -42,6 +47,8 @@ pub struct Bar {
     pub low: f64,
     pub close: f64,
     pub volume: f64,
+    /// MAVP's per-bar period (TA-Lib's `periods` input); NaN for everything else.
+    pub periods: f64,
 }
 
 /// The input columns an indicator can read.
@@ -53,15 +60,18 @@ pub enum Input {
     Low,
     Close,
     Volume,
+    /// MAVP's per-bar moving-average period.
+    Periods,
 }
 
 impl Input {
-    pub const ALL: [Input; 5] = [
+    pub const ALL: [Input; 6] = [
         Input::Open,
         Input::High,
         Input::Low,
         Input::Close,
         Input::Volume,
+        Input::Periods,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +81,7 @@ impl Input {
             Input::Low => "low",
             Input::Close => "close",
             Input::Volume => "volume",
+            Input::Periods => "periods",
         }
     }
 }
@@ -83,6 +94,7 @@ pub struct Inputs<'a> {
     pub low: Option<&'a [f64]>,
     pub close: Option<&'a [f64]>,
     pub volume: Option<&'a [f64]>,
+    pub periods: Option<&'a [f64]>,
 }
 
 impl<'a> Inputs<'a> {
@@ -105,6 +117,7 @@ impl<'a> Inputs<'a> {
             low: Some(&data.low),
             close: Some(&data.close),
             volume: Some(&data.volume),
+            periods: None,
         }
     }
 
@@ -121,6 +134,7 @@ impl<'a> Inputs<'a> {
             Input::Low => self.low,
             Input::Close => self.close,
             Input::Volume => self.volume,
+            Input::Periods => self.periods,
         }
     }
 
@@ -131,6 +145,7 @@ impl<'a> Inputs<'a> {
             Input::Low => &mut self.low,
             Input::Close => &mut self.close,
             Input::Volume => &mut self.volume,
+            Input::Periods => &mut self.periods,
         }
     }
 }
@@ -256,15 +271,15 @@ pub fn output_names(name: &str) -> Result<&'static [&'static str]> {
 
 // ---- shared by the kernel modules ----
 
-/// Up to three output values per bar (BBANDS and MACD have three).
-pub(crate) type Out = [f64; 3];
+/// Up to four output values per bar (HA has four).
+pub(crate) type Out = [f64; 4];
 
-pub(crate) const NAN3: Out = [f64::NAN; 3];
+pub(crate) const NAN3: Out = [f64::NAN; 4];
 
 /// A single-output value, NaN while warming up.
 #[inline]
 pub(crate) fn o1(v: Option<f64>) -> Out {
-    [v.unwrap_or(f64::NAN), f64::NAN, f64::NAN]
+    [v.unwrap_or(f64::NAN), f64::NAN, f64::NAN, f64::NAN]
 }
 
 /// TA-Lib's `TA_EPSILON` (0.8.x; older releases used 1e-8).

@@ -197,7 +197,7 @@ impl Kernel for MacdK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         match self.0.next(b.close) {
-            Some((m, s, h)) => [m, s, h],
+            Some((m, s, h)) => [m, s, h, f64::NAN],
             None => NAN3,
         }
     }
@@ -366,7 +366,7 @@ impl Kernel for StochK {
             Some((sk, sd))
         };
         match run(self) {
-            Some((k, d)) => [k, d, f64::NAN],
+            Some((k, d)) => [k, d, f64::NAN, f64::NAN],
             None => NAN3,
         }
     }
@@ -394,7 +394,7 @@ impl Kernel for StochFK {
             return NAN3;
         };
         match self.fastd.next(k) {
-            Some(d) => [k, d, f64::NAN],
+            Some(d) => [k, d, f64::NAN, f64::NAN],
             None => NAN3,
         }
     }
@@ -429,7 +429,7 @@ impl Kernel for StochRsiK {
             return NAN3;
         };
         match self.fastd.next(k) {
-            Some(d) => [k, d, f64::NAN],
+            Some(d) => [k, d, f64::NAN, f64::NAN],
             None => NAN3,
         }
     }
@@ -953,12 +953,12 @@ impl Kernel for AroonK {
         let n = self.0.period;
         match self.0.next(b) {
             None => NAN3,
-            Some(Err(())) => [f64::NAN, f64::NAN, f64::NAN],
+            Some(Err(())) => NAN3,
             Some(Ok((t, hi, lo))) => {
                 let factor = 100.0 / n as f64;
                 let down = factor * (n as f64 - (t - lo) as f64);
                 let up = factor * (n as f64 - (t - hi) as f64);
-                [down, up, f64::NAN]
+                [down, up, f64::NAN, f64::NAN]
             }
         }
     }

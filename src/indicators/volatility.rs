@@ -40,7 +40,7 @@ impl Kernel for BbandsK {
         match (mid, var) {
             (Some(mid), Some(var)) => {
                 let sd = std_from_var(var);
-                [mid + sd * self.up, mid, mid - sd * self.down]
+                [mid + sd * self.up, mid, mid - sd * self.down, f64::NAN]
             }
             _ => NAN3,
         }

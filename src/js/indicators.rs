@@ -10,7 +10,7 @@ use crate::series::Ohlcv;
 use crate::Error;
 use wasm_bindgen::prelude::*;
 
-const COLUMNS: [&str; 5] = ["open", "high", "low", "close", "volume"];
+const COLUMNS: [&str; 6] = ["open", "high", "low", "close", "volume", "periods"];
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
@@ -96,7 +96,8 @@ fn as_inputs<'a>(cols: &'a [(&'static str, Vec<f64>)]) -> Inputs<'a> {
             "high" => &mut inputs.high,
             "low" => &mut inputs.low,
             "close" => &mut inputs.close,
-            _ => &mut inputs.volume,
+            "volume" => &mut inputs.volume,
+            _ => &mut inputs.periods,
         };
         *slot = Some(v.as_slice());
     }
@@ -154,6 +155,7 @@ fn read_bar(stream: &Stream, bar: &JsValue) -> JsResult<Bar> {
             low: x,
             close: x,
             volume: f64::NAN,
+            periods: f64::NAN,
         });
     }
     if !bar.is_object() {
@@ -164,7 +166,7 @@ fn read_bar(stream: &Stream, bar: &JsValue) -> JsResult<Bar> {
         .into());
     }
     let required = stream.inputs();
-    let mut vals = [f64::NAN; 5];
+    let mut vals = [f64::NAN; 6];
     for (slot, col) in vals.iter_mut().zip(COLUMNS) {
         let v = get(bar, col);
         match v.as_f64() {
@@ -181,13 +183,14 @@ fn read_bar(stream: &Stream, bar: &JsValue) -> JsResult<Bar> {
             None => {}
         }
     }
-    let [open, high, low, close, volume] = vals;
+    let [open, high, low, close, volume, periods] = vals;
     Ok(Bar {
         open,
         high,
         low,
         close,
         volume,
+        periods,
     })
 }
 

@@ -1,9 +1,11 @@
 //! Market data: `Ohlcv` (columnar f64 + i64 millisecond timestamps), CSV import,
 //! resampling to coarser timeframes.
 
+pub mod align;
 mod csv_import;
 mod resample;
 
+pub use align::{align_completed, completed_index, on_timeframe};
 pub use csv_import::parse_csv;
 pub use resample::{parse_timeframe, resample};
 

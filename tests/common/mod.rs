@@ -3,10 +3,13 @@
 
 use stratlab::series::Ohlcv;
 
-pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+#[path = "../fixture_io/mod.rs"]
+mod fixture_io;
+pub use fixture_io::{fixtures_dir, read_fixture};
 
+/// Path of fixture `path` (plain files only; use [`read_fixture`] for text that may be gzipped).
 pub fn shared(path: &str) -> String {
-    format!("{SHARED}/{path}")
+    fixtures_dir().join(path).to_string_lossy().into_owned()
 }
 
 /// `2004-08-19` or `2017-04-19 09:00:00` → ms since the epoch (UTC).
@@ -18,14 +21,14 @@ pub fn parse_time(s: &str) -> i64 {
     dt.and_utc().timestamp_millis()
 }
 
-/// A CSV of ../shared/data, read with the product's own parser (`Ohlcv.fromCsv`).
+/// A CSV of the data fixtures, read with the product's own parser (`Ohlcv.fromCsv`).
 pub fn load_ohlcv(name: &str) -> Ohlcv {
-    let text = std::fs::read_to_string(shared(&format!("data/{name}.csv"))).expect("data file");
+    let text = read_fixture(&format!("data/{name}.csv"));
     stratlab::series::parse_csv(&text).expect("valid data")
 }
 
 pub fn read_json(path: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(shared(path)).expect("reference file");
+    let text = read_fixture(path);
     serde_json::from_str(&text).expect("json")
 }
 

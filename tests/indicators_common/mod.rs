@@ -1,12 +1,11 @@
 //! Shared loaders for the indicator tests: market data, TA-Lib reference outputs, spec.json.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use stratlab::indicators::{Bar, Inputs, Params};
 
-pub fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
+#[path = "../fixture_io/mod.rs"]
+mod fixture_io;
+pub use fixture_io::read_fixture;
 
 /// OHLCV columns from `data/<SYM>.csv` (`,Open,High,Low,Close,Volume`).
 pub struct Data {
@@ -25,6 +24,7 @@ impl Data {
             low: Some(&self.low),
             close: Some(&self.close),
             volume: Some(&self.volume),
+            periods: None,
         }
     }
     pub fn bar(&self, i: usize) -> Bar {
@@ -34,6 +34,7 @@ impl Data {
             low: self.low[i],
             close: self.close[i],
             volume: self.volume[i],
+            periods: f64::NAN,
         }
     }
     pub fn len(&self) -> usize {
@@ -41,19 +42,17 @@ impl Data {
     }
 }
 
-/// A CSV of ../shared/data, read with the product's own parser (`Ohlcv.fromCsv`).
+/// A CSV of the data fixtures, read with the product's own parser (`Ohlcv.fromCsv`).
 pub fn load_data(sym: &str) -> Data {
-    let path = shared().join(format!("data/{sym}.csv"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let d = stratlab::series::parse_csv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = read_fixture(&format!("data/{sym}.csv"));
+    let d = stratlab::series::parse_csv(&text).unwrap_or_else(|e| panic!("data/{sym}.csv: {e}"));
     Data { open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume }
 }
 
 /// Reference columns `ID.output` from `reference/indicators/<SYM>.csv`; empty = NaN.
 pub fn load_reference(sym: &str) -> Vec<(String, Vec<f64>)> {
-    let path = shared().join(format!("reference/indicators/{sym}.csv"));
-    let mut rdr =
-        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = read_fixture(&format!("reference/indicators/{sym}.csv"));
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
         .expect("headers")
@@ -77,8 +76,7 @@ pub fn load_reference(sym: &str) -> Vec<(String, Vec<f64>)> {
 
 /// `(id, function, params, outputs)` from spec.json.
 pub fn load_spec() -> Vec<(String, String, Params, Vec<String>)> {
-    let path = shared().join("reference/indicators/spec.json");
-    let text = std::fs::read_to_string(&path).expect("spec.json");
+    let text = read_fixture("reference/indicators/spec.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     v["indicators"]
         .as_array()

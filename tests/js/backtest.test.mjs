@@ -7,7 +7,7 @@ import { backtest, strategies, strategySignals, Ohlcv } from 'stratlab';
 
 const goog = Ohlcv.fromCsv(readFileSync(new URL('../../www/data/GOOG.csv', import.meta.url), 'utf8'));
 const golden = JSON.parse(readFileSync(
-  new URL('../../../shared/reference/backtest/GOOG_smacross_10_20.stats.json', import.meta.url), 'utf8'));
+  new URL('../fixtures/shared/reference/backtest/GOOG_smacross_10_20.stats.json', import.meta.url), 'utf8'));
 
 function assertClose(got, want, key) {
   if (typeof want === 'string') return assert.equal(got, want, key);
@@ -46,7 +46,7 @@ test('explicit signals (strings or a typed array) reproduce the strategy', () =>
 });
 
 test('vectorbt semantics reproduce the vectorbt grid', () => {
-  const vbt = JSON.parse(readFileSync(new URL('../../../shared/reference/vectorbt/GOOG_smacross.json', import.meta.url), 'utf8'));
+  const vbt = JSON.parse(readFileSync(new URL('../fixtures/shared/reference/vectorbt/GOOG_smacross.json', import.meta.url), 'utf8'));
   for (const c of vbt.combos.slice(0, 10)) {
     const r = backtest(goog, { strategy: 'SmaCross', n1: c.fast, n2: c.slow, semantics: 'vectorbt', fees: vbt.config.fees, init_cash: vbt.config.init_cash });
     assert.ok(Math.abs(r.stats['Return [%]'] / 100 - c.total_return) <= 1e-9 * Math.abs(c.total_return), `${c.fast}/${c.slow}`);

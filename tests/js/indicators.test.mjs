@@ -11,7 +11,7 @@ const cols = { open: goog.open, high: goog.high, low: goog.low, close: goog.clos
 // Reference rows from ../shared (TA-Lib 0.8.1 on the same GOOG data), when present.
 function reference() {
   try {
-    const text = readFileSync(new URL('../../../shared/reference/indicators/GOOG.csv', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../fixtures/shared/reference/indicators/GOOG.csv', import.meta.url), 'utf8');
     const [head, ...rows] = text.trim().split(/\r?\n/);
     // Header ids like "BBANDS(20,2.0,2.0,0).upperband" are quoted; data cells are plain numbers.
     const names = head.match(/("[^"]*"|[^,]+)/g).map((s) => s.replace(/"/g, ''));
@@ -46,7 +46,7 @@ test('SMA, RSI, MACD, BBANDS match TA-Lib on GOOG (bar 28 spot values)', () => {
 test('every catalogue indicator matches the full reference columns when ../shared is present', () => {
   const ref = reference();
   if (!ref) return; // the package test must not depend on ../shared; the Rust golden tests do
-  const spec = JSON.parse(readFileSync(new URL('../../../shared/reference/indicators/spec.json', import.meta.url), 'utf8'));
+  const spec = JSON.parse(readFileSync(new URL('../fixtures/shared/reference/indicators/spec.json', import.meta.url), 'utf8'));
   let checked = 0;
   for (const { id, function: fn, params, outputs } of spec.indicators) {
     const out = indicator(fn, cols, params);

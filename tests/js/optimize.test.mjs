@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { Ohlcv, optimize, optimizeBatch, walkForward } from 'stratlab';
 
 const goog = Ohlcv.fromCsv(readFileSync(new URL('../../www/data/GOOG.csv', import.meta.url), 'utf8'));
-const refPath = new URL('../../../shared/reference/backtest/GOOG_smacross_10_20.optimize.json', import.meta.url);
+const refPath = new URL('../fixtures/shared/reference/backtest/GOOG_smacross_10_20.optimize.json', import.meta.url);
 
 const gridConfig = (maximize) => ({
   strategy: 'SmaCross',

@@ -1,0 +1,1 @@
+//! Candlestick pattern recognition (TA-Lib's 61 CDL functions).

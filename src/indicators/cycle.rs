@@ -1,0 +1,1 @@
+//! Hilbert-transform cycle family (HT_*) and MAMA.

@@ -1,0 +1,1 @@
+//! Math transforms and operators, price transforms and statistic functions.
