@@ -11,6 +11,9 @@ pub mod merge;
 pub mod backtest;
 pub mod optimize;
 pub mod runtime;
+pub mod rules;
+pub mod analysis;
+pub mod forecast;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

@@ -12,6 +12,7 @@
 pub mod config;
 mod engine;
 pub mod ma;
+pub mod portfolio;
 pub mod stats;
 pub mod trade;
 pub mod vectorbt;

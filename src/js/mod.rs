@@ -9,3 +9,7 @@ pub mod merge;
 pub mod runtime;
 pub mod optimize;
 pub mod threads;
+pub mod rules;
+pub mod portfolio;
+pub mod forecast;
+pub mod analysis;

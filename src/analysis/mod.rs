@@ -1,0 +1,1 @@
+//! Market regime and multi-timeframe analysis.

@@ -1,0 +1,1 @@
+//! Multi-asset portfolios with one cash pool.

@@ -1,0 +1,1 @@
+//! Forecasting models (statsmodels-exact) and the model registry.

@@ -1,0 +1,1 @@
+//! The strategy rule language: parser, type checks, compiled column plans, tf().
