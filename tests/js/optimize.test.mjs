@@ -19,7 +19,7 @@ const gridConfig = (maximize) => ({
 
 const close = (a, b, tol) => a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b));
 
-test('GOOG grid reproduces backtesting.py (best and every heatmap cell, both metrics)', { skip: !existsSync(refPath) }, async () => {
+test('GOOG grid reproduces backtesting.py (best and every heatmap cell, both metrics)', async () => {
   const ref = JSON.parse(readFileSync(refPath, 'utf8'));
   for (const run of ref.runs) {
     const r = await optimize(goog, gridConfig(run.maximize));
