@@ -18,6 +18,8 @@ pub enum ErrorCode {
     StateCorrupt,
     VersionUnsupported,
     TaskFailed,
+    /// A finished task's record was evicted from the dispatcher's bounded reporter.
+    ResultEvicted,
     Internal,
 }
 
@@ -34,6 +36,7 @@ impl ErrorCode {
             ErrorCode::StateCorrupt => "STATE_CORRUPT",
             ErrorCode::VersionUnsupported => "VERSION_UNSUPPORTED",
             ErrorCode::TaskFailed => "TASK_FAILED",
+            ErrorCode::ResultEvicted => "RESULT_EVICTED",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -51,6 +54,7 @@ impl ErrorCode {
             ErrorCode::StateCorrupt => "StateCorruptError",
             ErrorCode::VersionUnsupported => "VersionUnsupportedError",
             ErrorCode::TaskFailed => "TaskFailedError",
+            ErrorCode::ResultEvicted => "ResultEvictedError",
             ErrorCode::Internal => "InternalError",
         }
     }

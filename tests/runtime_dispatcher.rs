@@ -404,7 +404,7 @@ fn reporter_is_bounded_and_clear_completed_by_age() {
     assert_eq!((m.reporter.size, m.reporter.evicted, m.counts.completed), (3, 2, 5));
     assert_eq!(d.status(ids[0]), None, "oldest evicted");
     let r = capture(&d, ids[0]);
-    assert_eq!(err_code(&r), Some(ErrorCode::InvalidInput));
+    assert_eq!(err_code(&r), Some(ErrorCode::ResultEvicted));
     let r4 = capture(&d, ids[4]);
     assert_eq!(r4.borrow().as_ref().and_then(|o| o.as_ref().ok().copied()), Some(4));
     // Finished at t = 30, 40, 50 (then time moved to 1000).

@@ -22,22 +22,11 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(inline_js = r#"
 const clock = (typeof performance !== 'undefined' && typeof performance.now === 'function') ? performance : Date;
 export function now_ms() { return clock.now(); }
-// Creating an AbortSignal costs microseconds in Node (more than the rest of a task), so it is
-// skipped for functions that provably cannot see it: no declared parameter and no `arguments`,
-// rest parameter or native (bound) body. The verdict is cached per function.
-const signalVerdict = new WeakMap();
+// Creating an AbortSignal costs microseconds in Node (more than the rest of a task), so a task
+// gets one only when its function declares a parameter to receive it (documented in
+// docs/runtime.md: write `async (signal) => ...`; a rest parameter alone does not count).
 function wantsSignal(fn) {
-  if (fn.length > 0) return true;
-  let w = signalVerdict.get(fn);
-  if (w === undefined) {
-    try {
-      w = /\.\.\.|\barguments\b|\[native code\]/.test(Function.prototype.toString.call(fn));
-    } catch (_) {
-      w = true; // source not readable: be safe and pass the signal
-    }
-    signalVerdict.set(fn, w);
-  }
-  return w;
+  return fn.length > 0;
 }
 export function run_task(fn, settle, id, attempt) {
   const c = wantsSignal(fn) ? new AbortController() : undefined;
@@ -221,6 +210,9 @@ impl Runner for JsRunner {
     fn abort(&self, attempt: JsValue, reason: AbortReason) {
         abort_task(&attempt, &to_js_error(&abort_reason_error(reason)));
     }
+
+    // A JS function can only be asked to stop; its slot is held until its promise settles.
+    const STOPS_ON_ABORT: bool = false;
 
     fn notify(&self, id: TaskId, outcome: Outcome<JsValue>) {
         match outcome {

@@ -111,7 +111,17 @@ pub struct DispatcherConfig {
     pub reporter_size: usize,
     /// Seed of the jitter PRNG (ChaCha8), so retry timing is reproducible.
     pub seed: u64,
+    /// How long an aborted attempt (timed out or cancelled) whose function has not settled
+    /// keeps its concurrency slot. After that it is counted as `abandoned` and its late
+    /// result is ignored. Runners whose abort stops the work at once never linger.
+    pub abandon_grace_ms: f64,
+    /// Task names tracked one by one in `byName`; the rest are aggregated under
+    /// [`OTHER_NAMES`], so a `fetch:${url}` naming scheme cannot grow memory without bound.
+    pub max_tracked_names: usize,
 }
+
+/// The `byName` bucket of task names beyond `maxTrackedNames`.
+pub const OTHER_NAMES: &str = "(other)";
 
 impl Default for DispatcherConfig {
     fn default() -> Self {
@@ -125,6 +135,8 @@ impl Default for DispatcherConfig {
             max_retry_delay_ms: 30_000.0,
             reporter_size: 10_000,
             seed: 0x5EED,
+            abandon_grace_ms: 5_000.0,
+            max_tracked_names: 256,
         }
     }
 }
@@ -187,9 +199,11 @@ impl DispatcherConfig {
                 "maxRetryDelayMs" => cfg.max_retry_delay_ms = json_ms(key, val, false)?,
                 "reporterSize" => cfg.reporter_size = json_count(key, val, 0)? as usize,
                 "seed" => cfg.seed = json_count(key, val, 0)?,
+                "abandonGraceMs" => cfg.abandon_grace_ms = json_ms(key, val, false)?,
+                "maxTrackedNames" => cfg.max_tracked_names = json_count(key, val, 1)?.min(100_000) as usize,
                 other => {
                     return Err(Error::invalid_parameter(format!(
-                        "unknown Dispatcher option '{other}'; known options: maxConcurrent, maxQueue, overflow, defaultTimeoutMs, maxRetries, retryDelayMs, maxRetryDelayMs, reporterSize, seed"
+                        "unknown Dispatcher option '{other}'; known options: maxConcurrent, maxQueue, overflow, defaultTimeoutMs, maxRetries, retryDelayMs, maxRetryDelayMs, reporterSize, seed, abandonGraceMs, maxTrackedNames"
                     ))
                     .with("parameter", other))
                 }
@@ -210,6 +224,10 @@ impl DispatcherConfig {
         }
         super::check_ms("retryDelayMs", self.retry_delay_ms, 0.0)?;
         super::check_ms("maxRetryDelayMs", self.max_retry_delay_ms, 0.0)?;
+        super::check_ms("abandonGraceMs", self.abandon_grace_ms, 0.0)?;
+        if self.max_tracked_names == 0 {
+            return Err(bad_param("maxTrackedNames", "an integer >= 1", &Value::from(0)));
+        }
         Ok(())
     }
 }
@@ -283,6 +301,11 @@ pub trait Runner: Sized + 'static {
     /// Tells a started attempt to stop.
     fn abort(&self, attempt: Self::Attempt, reason: AbortReason);
 
+    /// Whether `abort` stops the work at once (a dropped Rust future). When it only asks the
+    /// work to stop (a JS function's AbortSignal), the aborted attempt keeps its concurrency
+    /// slot until it settles or `abandonGraceMs` passes, so the cap holds at every moment.
+    const STOPS_ON_ABORT: bool = true;
+
     /// Delivers the outcome of a task registered with [`Dispatcher::wait_in_runner`] (a
     /// runner-side waiter list avoids a boxed callback per waiting task). Default: nothing.
     fn notify(&self, _id: TaskId, _outcome: Outcome<Self::Value>) {}
@@ -311,6 +334,8 @@ type Effects<R> = Vec<Effect<R>>;
 enum DeadlineKind {
     Timeout { id: TaskId, attempt: u32 },
     Retry { id: TaskId, attempt: u32 },
+    /// The grace period of an aborted attempt that still holds its slot.
+    Abandon { id: TaskId, attempt: u32 },
     Shutdown,
 }
 
@@ -399,6 +424,8 @@ impl PrioQueue {
 struct Task<R: Runner> {
     id: TaskId,
     name: u32,
+    /// The task's own name when `name` is the aggregated [`OTHER_NAMES`] bucket.
+    own_name: Option<Rc<str>>,
     priority: i32,
     timeout_ms: Option<f64>,
     max_retries: u32,
@@ -525,6 +552,11 @@ pub struct MetricsSnapshot {
     /// Attempts that timed out / threw (including ones that were retried).
     pub attempt_timeouts: u64,
     pub attempt_failures: u64,
+    /// Aborted attempts whose function has not settled yet; each still holds a slot.
+    pub lingering: u64,
+    /// Aborted attempts that never settled within `abandonGraceMs` (slot released, late
+    /// result ignored).
+    pub abandoned: u64,
     /// Time from entering the queue to starting, per attempt (ms).
     pub queue_wait: LatencySummary,
     /// Time from start to settlement or timeout, per attempt (ms).
@@ -590,6 +622,11 @@ struct Core<R: Runner> {
     queue: PrioQueue,
     deadlines: BinaryHeap<Reverse<Deadline>>,
     running: usize,
+    /// Aborted attempts still holding a slot until they settle (see `Runner::STOPS_ON_ABORT`).
+    lingering: std::collections::HashSet<(TaskId, u32)>,
+    abandoned: u64,
+    /// Index of the [`OTHER_NAMES`] bucket once `maxTrackedNames` is reached.
+    other_name: Option<u32>,
     backoff: usize,
     retrying: usize,
     paused: bool,
@@ -624,6 +661,9 @@ impl<R: Runner> Core<R> {
             queue: PrioQueue::default(),
             deadlines: BinaryHeap::new(),
             running: 0,
+            lingering: Default::default(),
+            abandoned: 0,
+            other_name: None,
             backoff: 0,
             retrying: 0,
             paused: false,
@@ -656,6 +696,24 @@ impl<R: Runner> Core<R> {
             self.last_name = self.names.get(i as usize).map(|n| (n.name.clone(), i));
             return i;
         }
+        if self.names.len() >= self.cfg.max_tracked_names {
+            return self.other_bucket();
+        }
+        self.push_name(name)
+    }
+
+    fn other_bucket(&mut self) -> u32 {
+        match self.other_name {
+            Some(i) => i,
+            None => {
+                let i = self.push_name(OTHER_NAMES);
+                self.other_name = Some(i);
+                i
+            }
+        }
+    }
+
+    fn push_name(&mut self, name: &str) -> u32 {
         let rc: Rc<str> = Rc::from(name);
         let i = self.names.len() as u32;
         self.names.push(NameStats {
@@ -674,6 +732,23 @@ impl<R: Runner> Core<R> {
 
     fn name_of(&self, idx: u32) -> Rc<str> {
         self.names.get(idx as usize).map_or_else(|| Rc::from(""), |n| n.name.clone())
+    }
+
+    /// The task's own name (even when its metrics are aggregated under [`OTHER_NAMES`]).
+    fn task_name(&self, task: &Task<R>) -> Rc<str> {
+        task.own_name.clone().unwrap_or_else(|| self.name_of(task.name))
+    }
+
+    /// Sends `handle` an abort; unless the runner stops work at once, the attempt keeps its
+    /// slot until it settles or its grace period ends.
+    fn abort_attempt(&mut self, id: TaskId, attempt: u32, handle: R::Attempt, reason: AbortReason, now: f64, fx: &mut Effects<R>) {
+        fx.push(Effect::Abort(handle, reason));
+        if !R::STOPS_ON_ABORT && self.lingering.insert((id, attempt)) {
+            self.deadlines.push(Reverse(Deadline {
+                at: OrdF64(now + self.cfg.abandon_grace_ms),
+                kind: DeadlineKind::Abandon { id, attempt },
+            }));
+        }
     }
 
     fn waiting(&self) -> usize {
@@ -709,7 +784,7 @@ impl<R: Runner> Core<R> {
         let mut drop_new = false;
         // Only a task that would have to wait counts against maxQueue (so maxQueue = 0 means
         // "start now or not at all").
-        let would_wait = self.paused || self.running + self.queue.len() >= self.cfg.max_concurrent;
+        let would_wait = self.paused || self.occupied() + self.queue.len() >= self.cfg.max_concurrent;
         if let Some(max) = self.cfg.max_queue {
             if would_wait && self.waiting() >= max {
                 match self.cfg.overflow {
@@ -749,9 +824,11 @@ impl<R: Runner> Core<R> {
         if let Some(n) = self.names.get_mut(name_idx as usize) {
             n.submitted += 1;
         }
+        let own_name = (Some(name_idx) == self.other_name && name != OTHER_NAMES).then(|| Rc::from(name));
         let task = Task {
             id,
             name: name_idx,
+            own_name,
             priority: opts.priority,
             timeout_ms,
             max_retries: opts.max_retries.unwrap_or(self.cfg.max_retries),
@@ -779,7 +856,7 @@ impl<R: Runner> Core<R> {
     }
 
     fn drop_error(&self, task: &Task<R>, max: usize) -> Error {
-        let name = self.name_of(task.name);
+        let name = self.task_name(task);
         Error::new(
             ErrorCode::QueueFull,
             format!(
@@ -820,7 +897,7 @@ impl<R: Runner> Core<R> {
             Status::Dropped => Some(FailClass::Dropped),
             _ => None,
         };
-        let name = self.name_of(task.name);
+        let name = self.task_name(&task);
         if let Some(n) = self.names.get_mut(task.name as usize) {
             n.counts.bump(status);
             if let Some(c) = class {
@@ -869,7 +946,7 @@ impl<R: Runner> Core<R> {
 
     /// Pops the next task allowed to start and marks it running.
     fn next_start(&mut self, now: f64) -> Option<(AttemptInfo, R::Job)> {
-        if self.paused || self.running >= self.cfg.max_concurrent {
+        if self.paused || self.occupied() >= self.cfg.max_concurrent {
             return None;
         }
         loop {
@@ -902,6 +979,11 @@ impl<R: Runner> Core<R> {
         }
     }
 
+    /// Slots in use: running attempts plus aborted ones that have not settled yet.
+    fn occupied(&self) -> usize {
+        self.running + self.lingering.len()
+    }
+
     fn is_current(&self, info: AttemptInfo) -> bool {
         self.tasks
             .get(&info.id)
@@ -918,7 +1000,7 @@ impl<R: Runner> Core<R> {
                 } else if self.reporter.get(info.id).is_none_or(|r| r.status == Status::Cancelled) {
                     // Cancelled (or shut down) by the job itself while it was being started.
                     let reason = if self.closed { AbortReason::Shutdown } else { AbortReason::Cancelled };
-                    fx.push(Effect::Abort(handle, reason));
+                    self.abort_attempt(info.id, info.attempt, handle, reason, now, fx);
                 }
                 // Otherwise the attempt already settled during its own start: nothing to stop.
             }
@@ -943,8 +1025,10 @@ impl<R: Runner> Core<R> {
     }
 
     fn settle(&mut self, info: AttemptInfo, result: std::result::Result<R::Value, Failure<R::Value>>, now: f64, fx: &mut Effects<R>) {
-        // A settlement for an attempt that already timed out or was cancelled is ignored.
+        // A settlement for an attempt that already timed out or was cancelled is ignored, but
+        // it frees the slot that attempt kept while its function was still running.
         if !self.is_current(info) {
+            self.lingering.remove(&(info.id, info.attempt));
             return;
         }
         self.record_run(info.id, now);
@@ -993,7 +1077,7 @@ impl<R: Runner> Core<R> {
             return;
         }
         let Some(task) = self.take_out(id) else { return };
-        let name = self.name_of(task.name);
+        let name = self.task_name(&task);
         let (status, error) = match class {
             FailClass::Timeout => (
                 Status::TimedOut,
@@ -1021,9 +1105,9 @@ impl<R: Runner> Core<R> {
     fn cancel(&mut self, id: TaskId, reason: AbortReason, now: f64, fx: &mut Effects<R>) -> bool {
         let Some(mut task) = self.take_out(id) else { return false };
         if let Some(h) = task.handle.take() {
-            fx.push(Effect::Abort(h, reason));
+            self.abort_attempt(id, task.attempt, h, reason, now, fx);
         }
-        let name = self.name_of(task.name);
+        let name = self.task_name(&task);
         let why = if reason == AbortReason::Shutdown { " by shutdown" } else { "" };
         let error = Error::cancelled(format!("task '{name}' (#{id}) was cancelled{why}"))
             .with("id", id)
@@ -1051,6 +1135,7 @@ impl<R: Runner> Core<R> {
             DeadlineKind::Retry { id, attempt } => self.tasks.get(&id).is_some_and(|t| {
                 t.status == Status::Retrying && t.queue_key.is_none() && t.attempt == attempt
             }),
+            DeadlineKind::Abandon { id, attempt } => self.lingering.contains(&(id, attempt)),
             DeadlineKind::Shutdown => true,
         }
     }
@@ -1064,7 +1149,7 @@ impl<R: Runner> Core<R> {
             }
             self.deadlines.pop();
         }
-        if self.deadlines.len() > 64 + 2 * (self.running + self.backoff) {
+        if self.deadlines.len() > 64 + 2 * (self.occupied() + self.backoff) {
             let heap = std::mem::take(&mut self.deadlines);
             self.deadlines = heap.into_iter().filter(|Reverse(d)| self.deadline_live(d)).collect();
         }
@@ -1088,13 +1173,18 @@ impl<R: Runner> Core<R> {
                         None => (None, String::new()),
                     };
                     if let Some(h) = handle {
-                        fx.push(Effect::Abort(h, AbortReason::Timeout));
+                        let attempt = self.tasks.get(&id).map_or(0, |t| t.attempt);
+                        self.abort_attempt(id, attempt, h, AbortReason::Timeout, now, fx);
                     }
                     self.attempt_failed(id, FailClass::Timeout, msg, None, now, fx);
                 }
                 DeadlineKind::Retry { id, .. } => {
                     self.backoff -= 1;
                     self.enqueue(id, now);
+                }
+                DeadlineKind::Abandon { id, attempt } => {
+                    self.lingering.remove(&(id, attempt));
+                    self.abandoned += 1;
                 }
                 DeadlineKind::Shutdown => self.cancel_all(AbortReason::Shutdown, now, fx),
             }
@@ -1134,6 +1224,8 @@ impl<R: Runner> Core<R> {
             retries: self.retries,
             attempt_timeouts: self.attempt_timeouts,
             attempt_failures: self.attempt_failures,
+            lingering: self.lingering.len() as u64,
+            abandoned: self.abandoned,
             queue_wait: self.queue_wait.summary(),
             run_time: self.run_time.summary(),
             by_name,
@@ -1166,7 +1258,7 @@ impl<R: Runner> Core<R> {
         if let Some(t) = self.tasks.get(&id) {
             return Some(TaskInfo {
                 id,
-                name: self.name_of(t.name).to_string(),
+                name: self.task_name(t).to_string(),
                 status: t.status,
                 priority: t.priority,
                 attempts: t.attempt,
@@ -1203,7 +1295,8 @@ impl<R: Runner> Core<R> {
                 } else {
                     format!("unknown task id {id}: it was never returned by submit()")
                 };
-                Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None })
+                let code = if id < self.next_id && id > 0 { ErrorCode::ResultEvicted } else { ErrorCode::InvalidInput };
+                Err(TaskError { error: Error::new(code, msg).with("id", id), cause: None })
             }
         }
     }

@@ -150,7 +150,7 @@ test('clearCompleted and the bounded reporter', async () => {
   for (let i = 0; i < 5; i++) ids.push(d.submit('r', async () => i));
   await d.onIdle();
   assert.equal(d.metrics().reporter.size, 3);
-  await assert.rejects(d.result(ids[0]), (e) => e.code === 'INVALID_INPUT' && /evicted/.test(e.message));
+  await assert.rejects(d.result(ids[0]), (e) => e.code === 'RESULT_EVICTED' && /evicted/.test(e.message));
   assert.equal(await d.result(ids[4]), 4);
   assert.equal(d.clearCompleted(0), 3);
   assert.equal(d.metrics().counts.completed, 5);
