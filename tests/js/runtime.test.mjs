@@ -370,3 +370,38 @@ test('result() before and after completion, many times, on two dispatchers with 
   await assert.rejects(p1, (e) => e.code === 'TASK_FAILED' && e.cause instanceof SyntaxError);
   await assert.rejects(a.result(bad), (e) => e.code === 'TASK_FAILED');
 });
+
+test('the cap holds until timed-out functions settle; ignored signals are abandoned after the grace period', async () => {
+  const d = new Dispatcher({ maxConcurrent: 2, abandonGraceMs: 60 });
+  let live = 0; let peak = 0;
+  // Honours the signal, but only 15 ms after it fires (cleanup work), like a real fetch teardown.
+  const slowToStop = async (signal) => {
+    live++; peak = Math.max(peak, live);
+    await new Promise((resolve) => signal.addEventListener('abort', () => setTimeout(resolve, 15), { once: true }));
+    live--;
+  };
+  const ids = Array.from({ length: 8 }, () => d.submit('slow', slowToStop, { timeoutMs: 10 }));
+  await Promise.allSettled(ids.map((id) => d.result(id)));
+  await d.onIdle();
+  while (live > 0) await sleep(5);
+  assert.equal(peak, 2, `peak ${peak} user functions with maxConcurrent 2`);
+
+  // Ignores the signal entirely: holds the slot for abandonGraceMs, then counts as abandoned.
+  let running = 0; let most = 0;
+  const stubborn = async (signal) => { running++; most = Math.max(most, running); await sleep(200); running--; };
+  const more = Array.from({ length: 4 }, () => d.submit('stubborn', stubborn, { timeoutMs: 10 }));
+  await Promise.allSettled(more.map((id) => d.result(id)));
+  assert.equal(most, 2, `most ${most}`);
+  const m = d.metrics();
+  assert.ok(m.abandoned >= 2, `abandoned ${m.abandoned}`);
+  assert.ok(accounted(m));
+});
+
+test('per-name metrics are bounded', async () => {
+  const d = new Dispatcher({ maxConcurrent: 16, maxTrackedNames: 8 });
+  const ids = Array.from({ length: 2000 }, (_, i) => d.submit(`fetch:${i}`, async () => i));
+  await Promise.all(ids.map((id) => d.result(id)));
+  const m = d.metrics();
+  assert.equal(Object.keys(m.byName).length, 9);
+  assert.equal(m.byName['(other)'].completed, 2000 - 8);
+});
