@@ -39,3 +39,12 @@ impl From<Error> for JsValue {
 pub fn invalid_input(message: impl Into<String>) -> JsValue {
     to_js_error(&Error::new(ErrorCode::InvalidInput, message))
 }
+
+/// The message of a thrown JS value (an Error's `message`, else its string form).
+pub fn message_of(v: &JsValue) -> String {
+    js_sys::Reflect::get(v, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| v.as_string())
+        .unwrap_or_else(|| "a non-Error value was thrown".to_string())
+}

@@ -285,7 +285,7 @@ fn js_to_json(v: &JsValue, what: &str) -> JsResult<serde_json::Value> {
     if is_absent(v) {
         return Ok(serde_json::Value::Null);
     }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| invalid_input(format!("{what}: {e}")))
+    super::convert::json_from_js(v, what)
 }
 
 fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {

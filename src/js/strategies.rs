@@ -2,7 +2,7 @@
 //! `strategySignals(data, name, params, options?)`. Conversions only; the rules live in
 //! `crate::signals::strategies` and `crate::backtest`.
 
-use super::convert::{f64_array, f64_vec, from_js, string_arg, to_js};
+use super::convert::{f64_array, from_js, json_from_js, string_arg, to_js};
 use super::data::JsOhlcv;
 use super::errors::JsResult;
 use crate::backtest::{BacktestConfig, Semantics};
@@ -36,21 +36,8 @@ fn request_json(config: &JsValue) -> JsResult<Value> {
     if !config.is_object() || js_sys::Array::is_array(config) {
         return Err(Error::invalid_input("backtest config must be an object").with("field", "config").into());
     }
-    let mut map = serde_json::Map::new();
-    for entry in js_sys::Object::entries(config.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let json = if key == "signals" && js_sys::ArrayBuffer::is_view(&value) {
-            Value::Array(f64_vec(&value, "signals")?.into_iter().map(Value::from).collect())
-        } else if value.is_undefined() {
-            continue;
-        } else {
-            from_js::<Value>(value, &format!("config.{key}"))?
-        };
-        map.insert(key, json);
-    }
-    Ok(Value::Object(map))
+    // Typed `signals` arrays are read as numbers by the walker like every other value.
+    json_from_js(config, "config")
 }
 
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> JsResult<()> {
