@@ -1,9 +1,13 @@
 // stratlab loader for browsers, Deno and workers.
-// The named exports are the thread-less build (loads anywhere). `load()` initialises it and,
-// when the page is cross-origin isolated with SharedArrayBuffer, also the threaded build
-// with a rayon pool on web workers; it says which build it chose and why.
-import initSingle from './single/stratlab.js';
-export * from './single/stratlab.js';
+// `load()` decides which build to use (the threaded one when the page is cross-origin
+// isolated with SharedArrayBuffer, else the thread-less one), instantiates ONLY that build and
+// binds every named export to it, so objects of the two builds can never be mixed. Named
+// exports called before `load()` resolves throw INVALID_INPUT (reason 'not_loaded').
+import { bindBuild } from './api.js';
+import * as api from './api.js';
+import { typed } from './guard.js';
+
+export * from './api.js';
 
 let loading = null;
 
@@ -24,23 +28,30 @@ export function load(options = {}) {
 }
 
 async function doLoad({ threads = 'auto', threadCount, module_or_path } = {}) {
-  const single = await import('./single/stratlab.js');
-  await initSingle(module_or_path === undefined ? undefined : { module_or_path });
   const supported = threadsSupported();
-  if (threads === false || (threads === 'auto' && !supported)) {
-    const reason = threads === false ? 'threads disabled by option'
-      : 'not cross-origin isolated or no SharedArrayBuffer: using the thread-less build';
-    return { build: 'single', reason, threads: 1, api: single };
-  }
-  if (!supported) {
+  if (threads === true && !supported) {
     throw Object.assign(new Error('threads requested but this context is not cross-origin isolated (serve with COOP: same-origin and COEP: require-corp)'),
       { name: 'InvalidParameterError', code: 'INVALID_PARAMETER', details: { parameter: 'threads' } });
   }
-  const threaded = await import('./threads/stratlab.js');
-  await threaded.default();
-  const n = threadCount ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
-  await threaded.initThreadPool(n);
-  return { build: 'threads', reason: `cross-origin isolated: threaded build with ${n} worker threads`, threads: n, api: threaded };
+  if (threads === false || !supported) {
+    const single = await import('./single/stratlab.js');
+    await single.default(module_or_path === undefined ? undefined : { module_or_path });
+    bindBuild(single, 'single');
+    const reason = threads === false ? 'threads disabled by option'
+      : 'not cross-origin isolated or no SharedArrayBuffer: using the thread-less build';
+    return { build: 'single', reason, threads: 1, api };
+  }
+  try {
+    const threaded = await import('./threads/stratlab.js');
+    await threaded.default();
+    const n = threadCount ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+    await threaded.initThreadPool(n);
+    bindBuild(threaded, 'threads');
+    return { build: 'threads', reason: `cross-origin isolated: threaded build with ${n} worker threads`, threads: n, api };
+  } catch (e) {
+    loading = null; // a failed load can be retried
+    throw typed(e, 'load');
+  }
 }
 
 export default load;

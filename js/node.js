@@ -2,17 +2,20 @@
 // exports are ready to call. (wasm-bindgen-rayon's web-worker pool does not run on Node.)
 import { readFileSync } from 'node:fs';
 import * as single from './single/stratlab.js';
+import * as api from './api.js';
+import { bindBuild } from './api.js';
 
 single.initSync({ module: readFileSync(new URL('./single/stratlab_bg.wasm', import.meta.url)) });
+bindBuild(single, 'single');
 
-export * from './single/stratlab.js';
+export * from './api.js';
 
 export function threadsSupported() {
   return false;
 }
 
 export async function load() {
-  return { build: 'single', reason: 'Node.js: thread-less build', threads: 1, api: single };
+  return { build: 'single', reason: 'Node.js: thread-less build', threads: 1, api };
 }
 
 export default load;

@@ -1,0 +1,94 @@
+// One boundary for every call into the wasm module: errors always come out typed, and class
+// methods check their receiver before the glue hands a pointer to Rust.
+//
+// wasm-bindgen's glue reads `this.__wbg_ptr` and passes it to Rust unchecked: a method called
+// on the wrong object (`IndicatorStream.prototype.update.call(ohlcv, 1)`) would make Rust
+// reinterpret another type's memory and trap; on a freed object the pointer is 0. The guard
+// refuses both with INVALID_INPUT. Glue failures (a freed object passed as an argument, a
+// borrow conflict, BigInt/Symbol conversions) and errors thrown by user callbacks come back as
+// typed errors with the original as `cause`.
+
+function typedError(name, code, message, details, cause) {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.name = name;
+  err.code = code;
+  err.details = details;
+  return err;
+}
+
+/** `e` as a stratlab error: typed errors pass through, anything else is wrapped. */
+export function typed(e, where) {
+  if (e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.name === 'string') return e;
+  if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
+    return typedError('InternalError', 'INTERNAL', `${where}: the WebAssembly module trapped (${e.message}); please report it with the input that caused it`, { function: where }, e);
+  }
+  const message = e !== null && typeof e === 'object' && typeof e.message === 'string' ? e.message : String(e);
+  return typedError('InvalidInputError', 'INVALID_INPUT', `${where}: ${message}`, { function: where }, e);
+}
+
+/** Calls `fn` with typed errors, for sync results and promises alike. */
+export function guardCall(fn, where, self, args) {
+  let result;
+  try {
+    result = fn.apply(self, args);
+  } catch (e) {
+    throw typed(e, where);
+  }
+  if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+    return result.then(undefined, (e) => { throw typed(e, where); });
+  }
+  return result;
+}
+
+function checkReceiver(C, self, where) {
+  if (!(self instanceof C) || typeof self.__wbg_ptr !== 'number') {
+    throw typedError('InvalidInputError', 'INVALID_INPUT', `${where} was called on something that is not a ${C.name}`, { function: where, expected: C.name });
+  }
+  if (self.__wbg_ptr === 0) {
+    throw typedError('InvalidInputError', 'INVALID_INPUT', `${where}: this ${C.name} was freed (free() was called); create a new one`, { function: where, reason: 'freed' });
+  }
+}
+
+const GUARDED = Symbol('stratlab.guarded');
+
+/** Wraps every method, getter and setter of class `C` (and its static methods) in place. */
+export function guardClass(C) {
+  if (typeof C !== 'function' || C[GUARDED]) return C;
+  for (const key of Object.getOwnPropertyNames(C.prototype)) {
+    if (key === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(C.prototype, key);
+    const where = `${C.name}.${key}`;
+    if (typeof d.value === 'function') {
+      const fn = d.value;
+      d.value = key === 'free' || key === Symbol.dispose
+        ? function free() { if (this instanceof C && this.__wbg_ptr) fn.call(this); } // idempotent
+        : function guarded(...args) { checkReceiver(C, this, where); return guardCall(fn, where, this, args); };
+    }
+    if (d.get) {
+      const get = d.get;
+      d.get = function guardedGet() { checkReceiver(C, this, where); return guardCall(get, where, this, []); };
+    }
+    if (d.set) {
+      const set = d.set;
+      d.set = function guardedSet(v) { checkReceiver(C, this, where); guardCall(set, where, this, [v]); };
+    }
+    Object.defineProperty(C.prototype, key, d);
+  }
+  for (const key of Object.getOwnPropertyNames(C)) {
+    const d = Object.getOwnPropertyDescriptor(C, key);
+    if (typeof d.value !== 'function' || key.startsWith('__') || !d.writable) continue;
+    const fn = d.value;
+    const where = `${C.name}.${key}`;
+    d.value = function guardedStatic(...args) { return guardCall(fn, where, this, args); };
+    Object.defineProperty(C, key, d);
+  }
+  Object.defineProperty(C, GUARDED, { value: true });
+  return C;
+}
+
+/** The error of a call made before `load()` (browsers, Deno) or of a function the chosen build lacks. */
+export function notLoaded(name, build) {
+  return build
+    ? typedError('InvalidInputError', 'INVALID_INPUT', `${name} is not available in the ${build} build`, { function: name, build })
+    : typedError('InvalidInputError', 'INVALID_INPUT', `${name} was called before stratlab was loaded: await load() first`, { function: name, reason: 'not_loaded' });
+}
