@@ -231,6 +231,28 @@ pub fn f64_array(values: &[f64]) -> js_sys::Float64Array {
 /// with a `&str` parameter, wasm-bindgen's release glue does not type-check, and a
 /// non-string (a number, an object) makes the module trap instead of throwing.
 pub fn string_arg(value: &JsValue, what: &str) -> JsResult<String> {
+    string_arg_max(value, what, MAX_NAME_CHARS)
+}
+
+/// Names, rule texts and other short strings (characters).
+pub const MAX_NAME_CHARS: usize = 1 << 16;
+/// CSV text for `Ohlcv.fromCsv` (characters; about a million bars).
+pub const MAX_CSV_CHARS: usize = 64 << 20;
+
+/// A string argument of at most `max` UTF-16 units, checked *before* it is copied into wasm
+/// memory (a huge string would grow the memory for good).
+pub fn string_arg_max(value: &JsValue, what: &str, max: usize) -> JsResult<String> {
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        if s.length() as usize > max {
+            return Err(crate::Error::resource_limit(format!(
+                "{what} has {} characters, more than the limit of {max}; split the input",
+                s.length()
+            ))
+            .with("field", what)
+            .with("limit", max as u64)
+            .into());
+        }
+    }
     value.as_string().ok_or_else(|| {
         let got = if value.is_undefined() { "undefined".to_string() } else { format!("{}", value.js_typeof().as_string().unwrap_or_default()) };
         crate::Error::invalid_input(format!("{what} must be a string, got {got}"))

@@ -47,7 +47,7 @@ impl JsOhlcv {
     /// with `details.row` and `details.column`.
     #[wasm_bindgen(js_name = fromCsv)]
     pub fn from_csv(text: &JsValue) -> JsResult<JsOhlcv> {
-        let text = string_arg(text, "text")?;
+        let text = super::convert::string_arg_max(text, "text", super::convert::MAX_CSV_CHARS)?;
         Ok(JsOhlcv { inner: series::parse_csv(&text)? })
     }
 
@@ -124,9 +124,21 @@ impl JsOhlcv {
         Ok(JsOhlcv { inner: series::resample(&self.inner, ms)? })
     }
 
-    /// Bars `[start, end)`.
-    pub fn slice(&self, start: usize, end: usize) -> JsOhlcv {
-        JsOhlcv { inner: self.inner.slice(start, end) }
+    /// Bars `[start, end)`: integers with `0 <= start <= end <= length` (else INVALID_PARAMETER).
+    pub fn slice(&self, start: f64, end: f64) -> JsResult<JsOhlcv> {
+        let n = self.inner.len();
+        let ok = |x: f64| x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= n as f64;
+        if !ok(start) || !ok(end) || start > end {
+            return Err(crate::Error::invalid_parameter(format!(
+                "slice({start}, {end}) is not a range of this series: use integers 0 <= start <= end <= {n}"
+            ))
+            .with("parameter", "start")
+            .with("start", start)
+            .with("end", end)
+            .with("length", n)
+            .into());
+        }
+        Ok(JsOhlcv { inner: self.inner.slice(start as usize, end as usize) })
     }
 
     /// `{bars, start, end, startIso, endIso, firstClose, lastClose}`.

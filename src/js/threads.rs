@@ -10,7 +10,14 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// threads took part. On the thread-less build it runs on the caller's thread.
 /// Returns `{ result, threads }`.
 #[wasm_bindgen(js_name = parallelSumOfSquares)]
-pub fn parallel_sum_of_squares(n: u32) -> Result<JsValue, JsValue> {
+pub fn parallel_sum_of_squares(n: f64) -> Result<JsValue, JsValue> {
+    const MAX_N: f64 = 1e9;
+    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_N) {
+        return Err(crate::Error::invalid_parameter(format!("n must be an integer in [0, {MAX_N}], got {n}"))
+            .with("parameter", "n")
+            .with("limit", MAX_N)
+            .into());
+    }
     let (result, threads) = sum_of_squares(n as u64);
     let obj = js_sys::Object::new();
     js_sys::Reflect::set(&obj, &"result".into(), &result.into())?;

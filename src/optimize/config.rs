@@ -4,7 +4,10 @@
 
 use super::constraint::Constraint;
 use super::engine::{Objective, Options};
-use super::search::{Candidates, Method, DEFAULT_GRID_LIMIT, DEFAULT_MAX_TRIES};
+use super::search::{Candidates, Method, DEFAULT_GRID_LIMIT, DEFAULT_MAX_TRIES, MAX_COMBINATIONS_CEILING};
+
+/// Most results kept per run (`topK`).
+pub const MAX_TOP_K: usize = 10_000;
 use super::space::{Space, SpaceSpec};
 use crate::{Error, Result};
 use serde::Deserialize;
@@ -164,7 +167,15 @@ impl OptimizeConfig {
         };
         let limit = match self.max_combinations {
             None => DEFAULT_GRID_LIMIT,
-            Some(x) if x.is_finite() && x >= 1.0 => x as u64,
+            Some(x) if x.is_finite() && x >= 1.0 && x <= MAX_COMBINATIONS_CEILING as f64 => x as u64,
+            Some(x) if x.is_finite() && x >= 1.0 => {
+                return Err(Error::resource_limit(format!(
+                    "{}: {x} is above the hard ceiling of {MAX_COMBINATIONS_CEILING} combinations per run; split the space or use method 'random'",
+                    path_of(prefix, "maxCombinations")
+                ))
+                .with("path", path_of(prefix, "maxCombinations"))
+                .with("limit", MAX_COMBINATIONS_CEILING))
+            }
             Some(x) => {
                 return Err(Error::invalid_parameter(format!(
                     "{}: must be ≥ 1, got {x}",
@@ -184,6 +195,16 @@ impl OptimizeConfig {
             if x != "csv" && x != "json" {
                 let p = path_of(prefix, &format!("export[{i}]"));
                 return Err(Error::invalid_parameter(format!("{p}: unknown export '{x}'; use 'csv' or 'json'")).with("path", p));
+            }
+        }
+        if let Some(k) = self.top_k {
+            if k > MAX_TOP_K {
+                return Err(Error::resource_limit(format!(
+                    "{}: {k} is more than the limit of {MAX_TOP_K} results kept per run",
+                    path_of(prefix, "topK")
+                ))
+                .with("path", path_of(prefix, "topK"))
+                .with("limit", MAX_TOP_K as u64));
             }
         }
         let candidates = Candidates::build(space, &method, constraint.as_ref(), limit, prefix)?;

@@ -16,6 +16,12 @@ pub const DEFAULT_GRID_LIMIT: u64 = 1_000_000;
 /// Random search: at most this many draws per requested sample, so an over-tight constraint or
 /// a small discrete space ends the search instead of looping forever.
 pub const DRAWS_PER_TRY: u64 = 100;
+/// Hard ceiling of `maxCombinations` (grid size, random tries): planning and the candidate
+/// list stay bounded whatever a request asks for.
+pub const MAX_COMBINATIONS_CEILING: u64 = 5_000_000;
+/// Random draws per plan, whatever `maxTries` asks: a constraint that never holds ends the
+/// planning after this many draws instead of spinning (then the search has fewer candidates).
+pub const MAX_RANDOM_DRAWS: u64 = 200_000;
 /// Default number of random samples.
 pub const DEFAULT_MAX_TRIES: u64 = 100;
 
@@ -115,7 +121,7 @@ impl Candidates {
                 let mut seen: HashSet<Vec<(u8, u64, String)>> = HashSet::new();
                 let mut out = Vec::new();
                 let mut draws = 0u64;
-                let budget = tries.saturating_mul(DRAWS_PER_TRY);
+                let budget = tries.saturating_mul(DRAWS_PER_TRY).min(MAX_RANDOM_DRAWS);
                 while (out.len() as u64) < tries && draws < budget {
                     draws += 1;
                     let v = space.sample(&mut rng);

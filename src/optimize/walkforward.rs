@@ -56,10 +56,15 @@ pub struct WalkForward {
     pub splits: Vec<Split>,
 }
 
-fn bars(v: Option<f64>, name: &str, min: usize) -> Result<usize> {
+/// A window length in bars: a whole number in `[min, bars in the data]`.
+fn bars(v: Option<f64>, name: &str, min: usize, max: usize) -> Result<usize> {
     match v {
-        Some(x) if x.is_finite() && x.fract() == 0.0 && x >= min as f64 => Ok(x as usize),
-        Some(x) => Err(Error::invalid_parameter(format!("{name} must be a whole number ≥ {min}, got {x}")).with("path", name)),
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(x as usize),
+        Some(x) => Err(Error::invalid_parameter(format!(
+            "{name} must be a whole number of bars in [{min}, {max}] (the data has {max} bars), got {x}"
+        ))
+        .with("path", name)
+        .with("limit", max as u64)),
         None => Err(Error::invalid_parameter(format!("{name} is required (bars per window)")).with("path", name)),
     }
 }
@@ -84,11 +89,12 @@ pub fn splits(n: usize, train: usize, test: usize, step: usize, anchored: bool) 
 impl WalkForward {
     pub fn new(cfg: &WalkForwardConfig, bars_in_data: usize) -> Result<WalkForward> {
         let plan = cfg.optimize.plan("", None)?;
-        let train_bars = bars(cfg.train_bars, "trainBars", 2)?;
-        let test_bars = bars(cfg.test_bars, "testBars", 1)?;
+        let max = bars_in_data.max(2);
+        let train_bars = bars(cfg.train_bars, "trainBars", 2, max)?;
+        let test_bars = bars(cfg.test_bars, "testBars", 1, max)?;
         let step_bars = match cfg.step_bars {
             None => test_bars,
-            v => bars(v, "stepBars", 1)?,
+            v => bars(v, "stepBars", 1, max)?,
         };
         let anchored = match cfg.mode.as_deref().unwrap_or("rolling") {
             "rolling" => false,
