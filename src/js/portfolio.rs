@@ -33,9 +33,11 @@ fn is_plain_object(v: &JsValue) -> bool {
 fn asset_from(symbol: &str, value: &JsValue) -> JsResult<Ohlcv> {
     let field = format!("assets.{symbol}");
     if !value.is_object() {
-        return Err(Error::invalid_input(format!("{field} must be an Ohlcv or {{time, open, high, low, close, volume?}} columns"))
-            .with("field", field)
-            .into());
+        return Err(Error::invalid_input(format!(
+            "{field} must be an Ohlcv or {{time, open, high, low, close, volume?}} columns"
+        ))
+        .with("field", field)
+        .into());
     }
     let to_columns = js_sys::Reflect::get(value, &"toColumns".into()).unwrap_or(JsValue::UNDEFINED);
     let columns = match to_columns.dyn_ref::<js_sys::Function>() {
@@ -48,17 +50,27 @@ fn asset_from(symbol: &str, value: &JsValue) -> JsResult<Ohlcv> {
 /// `{SYMBOL: data}` in the object's order, bounded before any series is copied.
 fn assets_from(assets: &JsValue) -> JsResult<Vec<(String, Ohlcv)>> {
     if !is_plain_object(assets) {
-        return Err(Error::invalid_input("assets must be an object {SYMBOL: Ohlcv, ...}").with("field", "assets").into());
+        return Err(
+            Error::invalid_input("assets must be an object {SYMBOL: Ohlcv, ...}")
+                .with("field", "assets")
+                .into(),
+        );
     }
     let pairs = entries(assets);
     if pairs.len() > MAX_ASSETS {
-        return Err(Error::resource_limit(format!("{} assets is more than the limit of {MAX_ASSETS} per portfolio", pairs.len()))
-            .with("field", "assets")
-            .with("limit", MAX_ASSETS)
-            .with("got", pairs.len())
-            .into());
+        return Err(Error::resource_limit(format!(
+            "{} assets is more than the limit of {MAX_ASSETS} per portfolio",
+            pairs.len()
+        ))
+        .with("field", "assets")
+        .with("limit", MAX_ASSETS)
+        .with("got", pairs.len())
+        .into());
     }
-    pairs.iter().map(|(sym, v)| Ok((sym.clone(), asset_from(sym, v)?))).collect()
+    pairs
+        .iter()
+        .map(|(sym, v)| Ok((sym.clone(), asset_from(sym, v)?)))
+        .collect()
 }
 
 /// The config as JSON; `signals` may hold typed arrays (`Int8Array` of 1/0/-1, ...).
@@ -67,7 +79,9 @@ fn config_json(config: &JsValue) -> JsResult<Value> {
         return Ok(Value::Object(Map::new()));
     }
     if !is_plain_object(config) {
-        return Err(Error::invalid_input("portfolio config must be an object").with("field", "config").into());
+        return Err(Error::invalid_input("portfolio config must be an object")
+            .with("field", "config")
+            .into());
     }
     let mut map = Map::new();
     for (key, value) in entries(config) {
