@@ -42,6 +42,7 @@ fn reference_basket_matches_vectorbt() {
         let config = r["config"].clone();
         let result = run(&assets, config.clone());
         assert_eq!(result.time.len(), aligned);
+        assert_eq!(result.time[0], 1_420_156_800_000, "2015-01-02 UTC");
         let want_total = r["total_return"].as_f64().expect("total_return");
         assert!(
             rel(result.total_return(), want_total) <= 1e-9,
@@ -404,6 +405,16 @@ fn grid_signals(
         .collect()
 }
 
+/// A low at or under the stop-loss (false when there is no stop: NaN).
+fn stop_touched(low: f64, sl: f64) -> bool {
+    low <= sl
+}
+
+/// A high at or over the take-profit (false when there is none: NaN).
+fn target_touched(high: f64, tp: f64) -> bool {
+    high >= tp
+}
+
 /// Checks every trade of a backtesting.py-mode run: fills at the open of the asset's bar
 /// after the signal, stop levels from the signal bar's close, no stop touched before the
 /// exit, and stop exits at the stop (or the open, on a gap).
@@ -468,7 +479,7 @@ fn check_next_open_trades(
             for b in tr.entry_bar..tr.exit_bar {
                 if let Some(rr) = row_at(d, r.time[b]) {
                     assert!(
-                        !(d.low[rr] <= t.sl) && !(d.high[rr] >= t.tp),
+                        !stop_touched(d.low[rr], t.sl) && !target_touched(d.high[rr], t.tp),
                         "{sym} trade {k}: a stop was touched at bar {b} but the exit is at {}",
                         tr.exit_bar
                     );
@@ -505,8 +516,10 @@ fn check_next_open_trades(
                     targets += 1;
                     let gap = open >= t.tp && tr.exit_price == open;
                     // Inside the bar the stop-loss is assumed first, so it was not touched.
-                    let touch =
-                        open < t.tp && high >= t.tp && !(low <= t.sl) && tr.exit_price == t.tp;
+                    let touch = open < t.tp
+                        && high >= t.tp
+                        && !stop_touched(low, t.sl)
+                        && tr.exit_price == t.tp;
                     assert!(
                         gap || touch,
                         "{sym} trade {k}: target {} exit {} bar o={open} h={high} l={low}",
@@ -735,6 +748,15 @@ fn bad_input_is_a_typed_error_naming_the_field() {
     assert_eq!(
         err(&[("R".to_string(), ragged)], sma(json!({}))),
         e("INVALID_INPUT", "assets.R")
+    );
+    let mut zero = one.clone();
+    zero.open[1] = 0.0;
+    assert_eq!(
+        err(
+            &[("Z".to_string(), zero)],
+            sma(json!({"mode": "backtesting.py"}))
+        ),
+        e("INVALID_INPUT", "assets.Z")
     );
     let mut unsorted = one.clone();
     unsorted.time.reverse();

@@ -245,8 +245,8 @@ impl PortfolioConfig {
                 .find(|(k, _)| snake_case(k) == key)
                 .map(|(_, v)| v)
         };
-        if let Some(v) = get("rules").filter(|v| !v.is_null()) {
-            let _ = v;
+        // Hook for the rule language (see `SignalPlan`).
+        if get("rules").is_some_and(|v| !v.is_null()) {
             return Err(field_error(
                 "rules",
                 "portfolio does not take 'rules' yet; give 'strategy' or explicit per-asset 'signals'".to_string(),

@@ -193,6 +193,23 @@ fn check_assets(assets: &[(&str, &Ohlcv)]) -> Result<()> {
                 .with("column", column));
             }
         }
+        // `Ohlcv::new` guarantees these; the fields are public, so a hand-built series may not.
+        for (column, values) in [
+            ("open", &data.open),
+            ("high", &data.high),
+            ("low", &data.low),
+            ("close", &data.close),
+        ] {
+            if let Some(row) = values.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(Error::invalid_input(format!(
+                    "asset '{sym}': {column} at row {row} is {}, not a positive price",
+                    values[row]
+                ))
+                .with("field", field)
+                .with("column", column)
+                .with("row", row));
+            }
+        }
         if let Some(row) = data.time.windows(2).position(|w| w[1] <= w[0]) {
             return Err(Error::invalid_input(format!(
                 "asset '{sym}': timestamps must strictly increase (row {})",

@@ -36,6 +36,9 @@ enum Pending {
 /// Whole units affordable with `budget` at `price` plus fees, and their total cost.
 fn whole_units(budget: f64, price: f64, fees: f64) -> Option<(f64, f64, f64)> {
     let mut units = (budget / (price * (1.0 + fees))).floor();
+    if !units.is_finite() {
+        return None;
+    }
     // The division may round up across an integer: step down until the cost fits.
     while units >= 1.0 {
         let gross = units * price;
