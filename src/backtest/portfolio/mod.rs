@@ -243,6 +243,8 @@ fn grid_signals(
         }
     }
     for (a, (sym, data)) in assets.iter().enumerate() {
+        // Rule-language hook: a `SignalPlan::Rules` arm evaluates the compiled rules on
+        // `bars` (as the strategy arm does) and scatters them onto the grid.
         match plan {
             SignalPlan::Strategy(params) => {
                 // The strategy sees exactly the asset's bars on the grid.
