@@ -1,1 +1,0 @@
-//! Multi-asset portfolios with one cash pool.
