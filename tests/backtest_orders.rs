@@ -491,3 +491,66 @@ fn bad_order_options_are_typed_errors_naming_the_field() {
     let ok = json!({"signals": [0, 1, 0], "trailingSl": 0.1, "sl": null, "intrabar": "OHLC", "direction": "Both"});
     assert!(backtest_request(&data, &ok).is_ok());
 }
+
+// ---------------------------------------------------------------- allocation-free sweeps
+
+/// Counts heap allocations made by the current thread while `COUNTING` is set.
+struct CountingAllocator;
+
+thread_local! {
+    static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn note_allocation() {
+    if COUNTING.try_with(|c| c.get()).unwrap_or(false) {
+        let _ = ALLOCATIONS.try_with(|a| a.set(a.get() + 1));
+    }
+}
+
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+#[test]
+fn evaluate_with_order_options_allocates_nothing_per_combination() {
+    use stratlab::backtest::{evaluate, ma, BacktestConfig, BacktestContext, Crossover, Workspace};
+    let data = load_ohlcv("GOOG");
+    let ctx = BacktestContext::new(&data).expect("context");
+    let smas: Vec<Vec<f64>> = (5..=40).step_by(5).map(|n| ma::pandas_rolling_mean(&data.close, n)).collect();
+    for model in MODELS {
+        let options = json!({"commission": 0.002, "finalize_trades": true, "sl": 0.02, "tp": 0.04, "limit": 0.005,
+                             "trailing_sl": 0.03, "size": 0.5, "intrabar": model});
+        let cfg = BacktestConfig::from_json(&options, &[]).expect("config");
+        let mut ws = Workspace::default();
+        let mut sweep = |ws: &mut Workspace| {
+            let mut trades = 0;
+            for (i, fast) in smas.iter().enumerate() {
+                for slow in &smas[i + 1..] {
+                    trades += evaluate(&ctx, ws, &mut Crossover::new(fast, slow), &cfg).map(|s| s.trades).unwrap_or(0);
+                }
+            }
+            trades
+        };
+        // Warm-up: the workspace's buffers grow to their final size once.
+        let warm = sweep(&mut ws);
+        COUNTING.with(|c| c.set(true));
+        let trades = sweep(&mut ws);
+        COUNTING.with(|c| c.set(false));
+        assert!(trades > 0 && trades == warm);
+        assert_eq!(ALLOCATIONS.with(|a| a.get()), 0, "{model}: allocations in the sweep");
+    }
+}
