@@ -32,7 +32,7 @@ fn check_cases(file: &str, golden: &Value, data: &Ohlcv) {
         }
         let config = &config;
         let res = backtest_request(data, config).unwrap_or_else(|e| panic!("{file} case {c} {config}: {e:?}"));
-        let ours = serde_json::to_value(&res.stats).expect("stats json");
+        let ours = serde_json::to_value(res.stats).expect("stats json");
         for (key, want) in case["stats"].as_object().expect("stats") {
             let got = &ours[key];
             let ok = match want {
@@ -536,7 +536,7 @@ fn evaluate_with_order_options_allocates_nothing_per_combination() {
                              "trailing_sl": 0.03, "size": 0.5, "intrabar": model});
         let cfg = BacktestConfig::from_json(&options, &[]).expect("config");
         let mut ws = Workspace::default();
-        let mut sweep = |ws: &mut Workspace| {
+        let sweep = |ws: &mut Workspace| {
             let mut trades = 0;
             for (i, fast) in smas.iter().enumerate() {
                 for slow in &smas[i + 1..] {
