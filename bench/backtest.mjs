@@ -30,7 +30,7 @@ for (let i = 0; i < 5; i++) {
 }
 // A 10,000-combination grid with a 2 % stop-loss and a 4 % take-profit.
 const stopsGrid = { ...common, sl: 0.02, tp: 0.04, space: { n1: { start: 1, stop: 101 }, n2: { start: 2, stop: 201, step: 2 } }, maximize: 'Sharpe Ratio' };
-let t0 = performance.now();
+const t0 = performance.now();
 await optimize(data, stopsGrid, {});
 const stopsMs = performance.now() - t0;
 const stopsCombos = 100 * 100; // n1: 1..100, n2: 2, 4, ..., 200 (stops are exclusive)
