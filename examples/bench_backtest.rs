@@ -56,6 +56,27 @@ fn main() -> Result<(), String> {
         let _ = evaluate(&ctx, &mut ws, &mut src, &cfg);
     });
 
+    // 1b. A 10,000-combination GOOG grid with stop-loss and take-profit (n1 in 1..=100, n2 in
+    //     2, 4, ..., 200), stats only, each SMA computed once.
+    let order_cfg = BacktestConfig::from_json(
+        &serde_json::json!({"commission": 0.002, "finalize_trades": true, "sl": 0.02, "tp": 0.04}),
+        &[],
+    )
+    .map_err(|e| e.to_string())?;
+    let t_sma = Instant::now();
+    let goog_smas: Vec<Vec<f64>> = (1..=200).map(|n| ma::pandas_rolling_mean(&goog.close, n)).collect();
+    let order_precompute = t_sma.elapsed().as_secs_f64();
+    let mut order_trades = 0usize;
+    let order_grid = median_secs(3, || {
+        order_trades = 0;
+        for n1 in 1..=100 {
+            for n2 in (2..=200).step_by(2) {
+                let mut src = CrossSignals::new(Semantics::BacktestingPy, &goog_smas[n1 - 1], &goog_smas[n2 - 1]);
+                order_trades += evaluate(&ctx, &mut ws, &mut src, &order_cfg).map(|s| s.trades).unwrap_or(0);
+            }
+        }
+    });
+
     // 2. The vectorbt SYNTH_100K grid: fast in range(2,62,6), slow in range(10,310,10), fast < slow.
     let synth = load(&shared, "SYNTH_100K_1H")?;
     let bars = synth.len();
@@ -96,6 +117,10 @@ fn main() -> Result<(), String> {
             "goog_full_backtest_ms": goog_full * 1e3,
             "goog_trades": trades,
             "goog_evaluate_ms": goog_eval * 1e3,
+            "goog_sl_tp_grid_combos": 10_000,
+            "goog_sl_tp_grid_seconds": order_grid,
+            "goog_sl_tp_grid_sma_precompute_ms": order_precompute * 1e3,
+            "goog_sl_tp_grid_trades": order_trades,
             "synth_bars": bars,
             "grid_combos": combos.len(),
             "grid_sma_precompute_ms": precompute * 1e3,

@@ -80,6 +80,28 @@ fn errors_are_typed() {
 }
 
 #[wasm_bindgen_test]
+fn order_options_through_the_js_api() {
+    // Case 3 of the GOOG order-option reference set: both directions, sl 2 %, tp 4 % (camelCase
+    // names accepted); the first trade is stopped out in the bar it opened.
+    let out = backtest(
+        &goog(),
+        &config(r#"{"strategy":"SmaCross","n1":10,"n2":20,"cash":10000,"commission":0.002,"finalizeTrades":true,"direction":"both","sl":0.02,"tp":0.04,"intrabar":"backtesting.py"}"#),
+    )
+    .expect("backtest");
+    let ret = get(&get(&out, "stats"), "Return [%]").as_f64().expect("return");
+    assert!((ret - 38.41984836000002).abs() < 1e-6, "{ret}");
+    let trades: js_sys::Array = get(&out, "trades").unchecked_into();
+    assert_eq!(trades.length(), 94);
+    let first = trades.get(0);
+    assert_eq!(get(&first, "ExitReason").as_string().as_deref(), Some("stop_loss"));
+    assert_eq!(get(&first, "ExitPrice").as_f64(), get(&first, "SL").as_f64());
+    assert!((get(&first, "TP").as_f64().expect("TP") - 165.6384).abs() < 1e-9);
+    let err = backtest(&goog(), &config(r#"{"strategy":"SmaCross","trailingSl":1.5}"#)).expect_err("fails");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_PARAMETER"));
+    assert_eq!(get(&get(&err, "details"), "field").as_string().as_deref(), Some("trailing_sl"));
+}
+
+#[wasm_bindgen_test]
 fn strategies_lists_schemas() {
     let list: js_sys::Array = strategies().expect("list").unchecked_into();
     let names: Vec<String> = list.iter().map(|s| get(&s, "name").as_string().unwrap_or_default()).collect();

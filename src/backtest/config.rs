@@ -1,6 +1,7 @@
 //! Backtest configuration: backtesting.py option names (snake_case, camelCase accepted),
 //! validated into typed errors before any bar is simulated.
 
+use super::orders::{OrderOptions, ORDER_KEYS};
 use crate::{Error, Result};
 use serde_json::{Map, Value};
 
@@ -62,6 +63,9 @@ pub struct BacktestConfig {
     /// Annual risk-free rate for Sharpe, Sortino and Alpha (backtesting.py's
     /// `compute_stats(risk_free_rate=...)`; `Backtest.run` uses 0).
     pub risk_free_rate: f64,
+    /// Direction, size, stop-loss, take-profit, limit, trailing stop, repeat, intrabar model
+    /// (backtesting.py semantics only).
+    pub orders: OrderOptions,
 }
 
 impl Default for BacktestConfig {
@@ -77,11 +81,13 @@ impl Default for BacktestConfig {
             exclusive_orders: false,
             finalize_trades: false,
             risk_free_rate: 0.0,
+            orders: OrderOptions::default(),
         }
     }
 }
 
-/// Every key `BacktestConfig::from_json` understands (snake_case; camelCase also accepted).
+/// Every key `BacktestConfig::from_json` understands (snake_case; camelCase also accepted),
+/// besides the order options of [`ORDER_KEYS`].
 pub const KNOWN_KEYS: [&str; 12] = [
     "semantics",
     "cash",
@@ -159,13 +165,17 @@ impl BacktestConfig {
                 "exclusive_orders" => cfg.exclusive_orders = boolean(raw_key, v)?,
                 "finalize_trades" => cfg.finalize_trades = boolean(raw_key, v)?,
                 "risk_free_rate" => cfg.risk_free_rate = number(raw_key, v)?,
-                _ => {
-                    return Err(Error::invalid_parameter(format!(
-                        "unknown backtest config key '{raw_key}'; known keys: {}",
-                        KNOWN_KEYS.join(", ")
-                    ))
-                    .with("parameter", raw_key.as_str())
-                    .with("known", KNOWN_KEYS.to_vec()))
+                other => {
+                    if !cfg.orders.set(other, raw_key, v)? {
+                        let known: Vec<&str> = KNOWN_KEYS.iter().chain(ORDER_KEYS.iter()).copied().collect();
+                        return Err(Error::invalid_parameter(format!(
+                            "unknown backtest config key '{raw_key}'; known keys: {}",
+                            known.join(", ")
+                        ))
+                        .with("field", raw_key.as_str())
+                        .with("parameter", raw_key.as_str())
+                        .with("known", known));
+                    }
                 }
             }
         }
@@ -201,12 +211,22 @@ impl BacktestConfig {
             )
             .with("parameter", "semantics"));
         }
-        Ok(())
+        if self.semantics == Semantics::Vectorbt {
+            if let Some(name) = self.orders.first_set() {
+                return Err(Error::invalid_parameter(format!(
+                    "'{name}' is an order option of backtesting.py semantics; vectorbt semantics fill every signal at its close with all cash"
+                ))
+                .with("field", name)
+                .with("parameter", name));
+            }
+        }
+        self.orders.validate(self.spread)
     }
 }
 
 fn range(name: &str, value: f64, interval: &str) -> Error {
     Error::invalid_parameter(format!("{name} = {value} is outside its valid range {interval}"))
+        .with("field", name)
         .with("parameter", name)
         .with("value", value.to_string())
         .with("range", interval)

@@ -12,12 +12,14 @@
 pub mod config;
 mod engine;
 pub mod ma;
+pub mod orders;
 pub mod portfolio;
 pub mod stats;
 pub mod trade;
 pub mod vectorbt;
 
 pub use config::{BacktestConfig, Semantics};
+pub use orders::{Direction, ExitReason, Intrabar, OrderOptions, Repeat};
 pub use stats::{Stats, StatsContext};
 pub use trade::Trade;
 

@@ -1,5 +1,6 @@
 //! A closed trade, with the columns of backtesting.py's `stats._trades`.
 
+use super::orders::ExitReason;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -30,6 +31,14 @@ pub struct Trade {
     /// Entry plus exit commission in cash.
     #[serde(rename = "Commission")]
     pub commission: f64,
+    /// Stop-loss price when the trade closed (after any trailing), `None` without one.
+    #[serde(rename = "SL")]
+    pub sl: Option<f64>,
+    /// Take-profit price, `None` without one.
+    #[serde(rename = "TP")]
+    pub tp: Option<f64>,
+    #[serde(rename = "ExitReason")]
+    pub exit_reason: ExitReason,
 }
 
 impl Trade {

@@ -3,6 +3,7 @@
 //! An open position is valued at the last close and never force-closed.
 
 use super::config::BacktestConfig;
+use super::orders::ExitReason;
 use super::trade::Trade;
 use super::SignalSource;
 use crate::series::Ohlcv;
@@ -170,6 +171,9 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
                         entry_time: data.time[bar],
                         exit_time: data.time[i],
                         commission,
+                        sl: None,
+                        tp: None,
+                        exit_reason: ExitReason::Signal,
                     });
                     units = 0.0;
                 }
@@ -192,6 +196,9 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
             entry_time: data.time[bar],
             exit_time: data.time[n - 1],
             commission: entry_fee,
+            sl: None,
+            tp: None,
+            exit_reason: ExitReason::End,
         });
     }
 }

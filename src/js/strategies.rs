@@ -47,8 +47,10 @@ fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> JsResult<()> {
 /// Runs a backtest. `config`: `strategy` (+ `params` or the parameters inline) or explicit
 /// `signals` (+ `warmup`), plus backtesting.py options (`cash`, `commission`,
 /// `trade_on_close`, `exclusive_orders`, `finalize_trades`, `hedging`, `margin`, `spread`,
-/// `semantics: 'backtesting.py' | 'vectorbt'`; camelCase accepted).
-/// Returns `{stats, trades, equity: {time, Equity, DrawdownPct}}`.
+/// `semantics: 'backtesting.py' | 'vectorbt'`) and order options (`direction`, `size`,
+/// `fractional`, `sl`, `tp`, `limit`, `trailing_sl`, `repeat`, `intrabar`; docs/backtest.md);
+/// camelCase accepted. Returns `{stats, trades, equity: {time, Equity, DrawdownPct}}`; each
+/// trade carries `SL`, `TP` and `ExitReason`.
 #[wasm_bindgen]
 pub fn backtest(data: &JsValue, config: &JsValue) -> JsResult<JsValue> {
     let data = ohlcv_from(data)?;
