@@ -63,19 +63,32 @@ pub enum ExitReason {
     Open,
 }
 
+impl ExitReason {
+    /// The single-asset backtest's reason (`Open` is its `End`: still open when data ran out).
+    pub fn as_trade_reason(self) -> crate::backtest::ExitReason {
+        match self {
+            ExitReason::Signal => crate::backtest::ExitReason::Signal,
+            ExitReason::StopLoss => crate::backtest::ExitReason::StopLoss,
+            ExitReason::TakeProfit => crate::backtest::ExitReason::TakeProfit,
+            ExitReason::Open => crate::backtest::ExitReason::End,
+        }
+    }
+}
+
 /// A trade of one asset: backtesting.py's trade columns plus its stop levels and exit
 /// reason. Bars index the aligned grid.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PortfolioTrade {
     #[serde(flatten)]
     pub trade: Trade,
-    /// Stop-loss price; NaN (JSON null) when none.
-    #[serde(rename = "SL")]
+    /// Stop-loss price; NaN when none (serialized through `trade.SL`).
+    #[serde(skip)]
     pub sl: f64,
-    /// Take-profit price; NaN (JSON null) when none.
-    #[serde(rename = "TP")]
+    /// Take-profit price; NaN when none (serialized through `trade.TP`).
+    #[serde(skip)]
     pub tp: f64,
-    #[serde(rename = "ExitReason")]
+    /// Also serialized through `trade.ExitReason` (`end` for a trade still open).
+    #[serde(skip)]
     pub exit_reason: ExitReason,
 }
 
