@@ -221,6 +221,12 @@ impl Compiler {
         Ok(v.col)
     }
 
+    /// Compiles a single expression of any type (for `evaluate`).
+    pub fn any(&mut self, expr: &Expr) -> Result<(Col, Ty), RuleError> {
+        let v = self.expr(expr)?;
+        Ok((v.col, v.ty))
+    }
+
     pub fn finish(
         mut self,
     ) -> (

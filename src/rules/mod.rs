@@ -31,6 +31,7 @@ use compile::{Col, Compiler, ParamUse, Program};
 use eval::{Cache, Env, Scratch, Timeframe};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// Longest rule text, in bytes.
@@ -213,11 +214,43 @@ impl CompiledRules {
     /// `ruleSignals`: one signal per bar and backtesting.py's warm-up.
     pub fn signals(&self, data: &Ohlcv, params: &Map<String, Value>) -> Result<SignalSeries> {
         let values = self.bind(params)?;
-        let bound = RuleData::new(data, self, 0)?;
+        let bound = RuleData::new(data, Cow::Borrowed(self), 0)?;
         let mut s = Scratch::default();
         let warmup = bound.run(&values, &mut s)?;
         Ok(SignalSeries::new(std::mem::take(&mut s.signals), warmup))
     }
+}
+
+/// One expression evaluated over `data`: its values (conditions as 1/0, numbers repeated on
+/// every bar), its type and the warm-up of the indicators it uses. Errors name the rule
+/// `expr`.
+pub fn evaluate(data: &Ohlcv, expr: &str, params: &Map<String, Value>) -> Result<(Vec<f64>, Ty, usize)> {
+    let fail = |e: RuleError| e.into_error("expr", expr);
+    if expr.len() > MAX_RULE_LEN {
+        return Err(fail(RuleError::limit(0, format!("the expression is longer than {MAX_RULE_LEN} bytes"), MAX_RULE_LEN)));
+    }
+    let ast = parser::parse(expr).map_err(fail)?;
+    let mut compiler = Compiler::new();
+    let (root, ty) = compiler.any(&ast).map_err(fail)?;
+    let (program, params_used, timeframes, indicators) = compiler.finish();
+    let rules = CompiledRules {
+        buy: expr.to_string(),
+        sell: expr.to_string(),
+        program,
+        roots: [root, root],
+        params: params_used,
+        timeframes,
+        indicators,
+    };
+    let values = rules.bind(params)?;
+    let bound = RuleData::new(data, Cow::Borrowed(&rules), 0)?;
+    let mut s = Scratch::default();
+    let warmup = bound.run(&values, &mut s)?;
+    let column = match s.val(root, data) {
+        eval::Val::S(x) => x.to_vec(),
+        eval::Val::K(k) => vec![k; data.len()],
+    };
+    Ok((column, ty, warmup))
 }
 
 fn count_calls(p: &Program) -> usize {
@@ -234,14 +267,14 @@ fn count_calls(p: &Program) -> usize {
 #[derive(Debug)]
 pub struct RuleData<'d> {
     data: &'d Ohlcv,
-    rules: &'d CompiledRules,
+    rules: Cow<'d, CompiledRules>,
     timeframes: Vec<Timeframe>,
     cache: Cache,
 }
 
 impl<'d> RuleData<'d> {
     /// `cache_bytes` bounds the kept call results (0: keep none, for one-shot use).
-    pub fn new(data: &'d Ohlcv, rules: &'d CompiledRules, cache_bytes: usize) -> Result<Self> {
+    pub fn new(data: &'d Ohlcv, rules: Cow<'d, CompiledRules>, cache_bytes: usize) -> Result<Self> {
         BacktestContext::new(data)?; // checks the columns' lengths
         let mut timeframes = Vec::with_capacity(rules.timeframes.len());
         for (spec, ms) in &rules.timeframes {
@@ -362,11 +395,10 @@ pub struct RuleEvaluator<'d> {
 }
 
 impl<'d> RuleEvaluator<'d> {
-    /// `rules` must outlive the evaluator (compile once, e.g. in a `Box::leak`-free owner).
     /// `space` lists the searched parameter names; `backtest` holds `params` and the options.
     pub fn new(
         data: &'d Ohlcv,
-        rules: &'d CompiledRules,
+        rules: CompiledRules,
         space: &[String],
         backtest: &Map<String, Value>,
         path: &str,
@@ -420,7 +452,7 @@ impl<'d> RuleEvaluator<'d> {
         }
         let config = backtest_config(backtest, &[])?;
         let ctx = BacktestContext::new(data)?;
-        let bound = RuleData::new(data, rules, CACHE_BYTES)?;
+        let bound = RuleData::new(data, Cow::Owned(rules), CACHE_BYTES)?;
         Ok(RuleEvaluator {
             bound,
             ctx,

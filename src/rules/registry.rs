@@ -46,8 +46,8 @@ pub const RULE_SETS: &[RuleSet] = &[
     RuleSet {
         name: "Breakout",
         description: "The close breaking the previous n-bar high (buy) or low (sell).",
-        buy: "crossover(close, shift(MAX(high, n), 1))",
-        sell: "crossover(shift(MIN(low, n), 1), close)",
+        buy: "crossover(close, shift(highest(high, n), 1))",
+        sell: "crossover(shift(lowest(low, n), 1), close)",
         params: &[("n", 20.0)],
     },
 ];
