@@ -156,11 +156,12 @@ impl Parser {
         }
     }
 
-    fn enter(&mut self) -> Result<(), RuleError> {
+    /// One nesting level deeper, opened by the token at `at`.
+    fn enter(&mut self, at: usize) -> Result<(), RuleError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(RuleError::limit(
-                self.peek().at,
+                at,
                 format!("the rule nests deeper than {MAX_DEPTH} levels; simplify it"),
                 MAX_DEPTH,
             ));
@@ -197,7 +198,7 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, RuleError> {
         if self.is_word("not") {
             let at = self.bump().at;
-            self.enter()?;
+            self.enter(at)?;
             let inner = self.not()?;
             self.depth -= 1;
             return Ok(Expr {
@@ -275,7 +276,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, RuleError> {
         if self.peek().tok == Tok::Minus {
             let at = self.bump().at;
-            self.enter()?;
+            self.enter(at)?;
             let inner = self.unary()?;
             self.depth -= 1;
             // Fold literal negatives so `-1` stays a number.
@@ -331,7 +332,7 @@ impl Parser {
                 at,
             }),
             Tok::LParen => {
-                self.enter()?;
+                self.enter(at)?;
                 let e = self.or()?;
                 self.depth -= 1;
                 self.expect(Tok::RParen, "')'")?;
@@ -352,7 +353,7 @@ impl Parser {
                     });
                 }
                 self.bump();
-                self.enter()?;
+                self.enter(at)?;
                 let args = self.args()?;
                 self.depth -= 1;
                 Ok(Expr {
@@ -463,6 +464,7 @@ mod tests {
         let deep = format!("{}close{}", "(".repeat(100), ")".repeat(100));
         let e = parse(&deep).unwrap_err();
         assert_eq!(e.limit, Some(MAX_DEPTH));
+        assert_eq!(e.offset, MAX_DEPTH);
         assert!(parse(&format!("{}1", "-".repeat(10_000))).is_err());
         assert!(parse(&format!("{}x", "not ".repeat(10_000))).is_err());
     }
