@@ -20,11 +20,31 @@ use stratlab::series::{parse_csv, Ohlcv};
 fn once(data: &Ohlcv, cfg: &OptimizeConfig) -> (f64, usize) {
     let plan = cfg.plan("", None).expect("plan");
     let t0 = Instant::now();
-    let ev = BacktestEvaluator::new(data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "")
-        .expect("evaluator");
-    let opts = plan.options(Options { parallel: false, ..Options::default() });
-    let out = run(&ev, plan.candidates.clone(), plan.objective.clone(), opts, &mut Silent).expect("run");
-    assert!(out.rows.iter().all(|r| r.error.is_none()), "every combination runs");
+    let ev = BacktestEvaluator::new(
+        data,
+        &plan.strategy,
+        &plan.backtest,
+        &plan.candidates,
+        &plan.objective,
+        "",
+    )
+    .expect("evaluator");
+    let opts = plan.options(Options {
+        parallel: false,
+        ..Options::default()
+    });
+    let out = run(
+        &ev,
+        plan.candidates.clone(),
+        plan.objective.clone(),
+        opts,
+        &mut Silent,
+    )
+    .expect("run");
+    assert!(
+        out.rows.iter().all(|r| r.error.is_none()),
+        "every combination runs"
+    );
     (t0.elapsed().as_secs_f64(), out.rows.len())
 }
 
@@ -34,7 +54,11 @@ fn config(v: serde_json::Value) -> OptimizeConfig {
 
 fn main() {
     let data = parse_csv(&fixture_io::read_fixture("data/SYNTH_100K_1H.csv")).expect("SYNTH_100K");
-    let reps = if std::env::var("BENCH_QUICK").is_ok() { 2 } else { 5 };
+    let reps = if std::env::var("BENCH_QUICK").is_ok() {
+        2
+    } else {
+        5
+    };
     let set = stratlab::rules::registry::find("SmaCross").expect("SmaCross rule set");
     let space = serde_json::json!({"n1": {"start": 5, "stop": 50, "step": 5}, "n2": {"start": 20, "stop": 200, "step": 10}});
     let common = serde_json::json!({"space": space, "constraint": "n1 < n2", "maximize": "Sharpe Ratio", "commission": 0.001});
@@ -51,9 +75,18 @@ fn main() {
         tr = tr.min(r);
         combos = c;
     }
-    println!("SMA-cross grid on SYNTH_100K ({} bars, {combos} combinations, 1 thread, best of {reps})", data.len());
-    println!("  built-in SmaCross   {tb:>8.3} s  {:>8.0} combos/s", combos as f64 / tb);
-    println!("  rules SmaCross      {tr:>8.3} s  {:>8.0} combos/s", combos as f64 / tr);
+    println!(
+        "SMA-cross grid on SYNTH_100K ({} bars, {combos} combinations, 1 thread, best of {reps})",
+        data.len()
+    );
+    println!(
+        "  built-in SmaCross   {tb:>8.3} s  {:>8.0} combos/s",
+        combos as f64 / tb
+    );
+    println!(
+        "  rules SmaCross      {tr:>8.3} s  {:>8.0} combos/s",
+        combos as f64 / tr
+    );
     println!("  ratio rules / built-in: {:.2}x (target ≤ 1.5x)", tr / tb);
 
     // Three indicators, 1,000 combinations: an EMA trend filter, an RSI trigger, an ATR stop-out.
@@ -73,5 +106,8 @@ fn main() {
         t3 = t3.min(t);
         c3 = c;
     }
-    println!("3-indicator rules on SYNTH_100K: {c3} combinations in {t3:.3} s ({:.0} combos/s)", c3 as f64 / t3);
+    println!(
+        "3-indicator rules on SYNTH_100K: {c3} combinations in {t3:.3} s ({:.0} combos/s)",
+        c3 as f64 / t3
+    );
 }

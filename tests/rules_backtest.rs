@@ -59,11 +59,20 @@ fn rules_backtest_equals_explicit_signal_backtest_on_goog() {
         assert!(same(&a, &b), "{options}");
     }
     // Errors keep their codes through the backtest entry point.
-    let e = backtest_request(&d, &json!({"rules": {"buy": "close >", "sell": "close < 1"}})).unwrap_err();
+    let e = backtest_request(
+        &d,
+        &json!({"rules": {"buy": "close >", "sell": "close < 1"}}),
+    )
+    .unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_RULE");
-    let e = backtest_request(&d, &json!({"rules": rules, "params": params, "strategy": "SmaCross"})).unwrap_err();
+    let e = backtest_request(
+        &d,
+        &json!({"rules": rules, "params": params, "strategy": "SmaCross"}),
+    )
+    .unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_INPUT");
-    let e = backtest_request(&d, &json!({"rules": rules, "params": params, "cash": -1})).unwrap_err();
+    let e =
+        backtest_request(&d, &json!({"rules": rules, "params": params, "cash": -1})).unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
 }
 
@@ -75,23 +84,44 @@ fn registry_rule_sets_reproduce_the_built_in_strategies() {
         ("SmaCross", json!({"n1": 7, "n2": 41})),
         ("RSI", json!({"timeperiod": 14, "lower": 30, "upper": 70})),
         ("RSI", json!({"timeperiod": 7, "lower": 25, "upper": 60})),
-        ("MACD", json!({"fastperiod": 12, "slowperiod": 26, "signalperiod": 9})),
+        (
+            "MACD",
+            json!({"fastperiod": 12, "slowperiod": 26, "signalperiod": 9}),
+        ),
         ("Bollinger", json!({"timeperiod": 20, "nbdev": 2})),
         ("Breakout", json!({"n": 20})),
     ];
     assert_eq!(registry::rule_sets().len(), 5);
     for (name, p) in variations {
         let set = registry::find(name).expect("registry entry");
-        let defaults: Map<String, Value> = set.params.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let defaults: Map<String, Value> = set
+            .params
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
         let rules = CompiledRules::compile(set.buy, set.sell).expect("compile");
-        assert!(rules.bind(&defaults).is_ok(), "{name}: defaults cover the parameters");
+        assert!(
+            rules.bind(&defaults).is_ok(),
+            "{name}: defaults cover the parameters"
+        );
         let ours = rules.signals(&d, &obj(p.clone())).expect("rule signals");
         let theirs = generate(name, &d, &p, Semantics::BacktestingPy).expect("built-in");
         assert_eq!(ours.warmup, theirs.warmup, "{name} {p}");
         assert_eq!(ours.signals, theirs.signal, "{name} {p}");
-        assert!(ours.signals.iter().filter(|s| **s != Signal::Hold).count() >= 4, "{name} {p}");
-        let bt_rules = backtest_request(&d, &json!({"rules": {"buy": set.buy, "sell": set.sell}, "params": p, "commission": 0.002})).expect("rules");
-        let bt_builtin = backtest_request(&d, &json!({"strategy": name, "params": p, "commission": 0.002})).expect("builtin");
+        assert!(
+            ours.signals.iter().filter(|s| **s != Signal::Hold).count() >= 4,
+            "{name} {p}"
+        );
+        let bt_rules = backtest_request(
+            &d,
+            &json!({"rules": {"buy": set.buy, "sell": set.sell}, "params": p, "commission": 0.002}),
+        )
+        .expect("rules");
+        let bt_builtin = backtest_request(
+            &d,
+            &json!({"strategy": name, "params": p, "commission": 0.002}),
+        )
+        .expect("builtin");
         assert!(same(&bt_rules, &bt_builtin), "{name} {p}");
     }
 }
@@ -106,36 +136,67 @@ fn rule_grid_equals_the_built_in_smacross_grid() {
     let d = load_ohlcv("GOOG");
     let set = registry::find("SmaCross").expect("SmaCross");
     let space = json!({"n1": {"start": 5, "stop": 30, "step": 5}, "n2": {"start": 20, "stop": 80, "step": 10}});
-    let rules_plan = plan(json!({"rules": {"buy": set.buy, "sell": set.sell}, "space": space,
-        "constraint": "n1 < n2", "maximize": "Sharpe Ratio", "commission": 0.002}));
+    let rules_plan = plan(
+        json!({"rules": {"buy": set.buy, "sell": set.sell}, "space": space,
+        "constraint": "n1 < n2", "maximize": "Sharpe Ratio", "commission": 0.002}),
+    );
     let builtin_plan = plan(json!({"strategy": "SmaCross", "space": space,
         "constraint": "n1 < n2", "maximize": "Sharpe Ratio", "commission": 0.002}));
     assert_eq!(rules_plan.strategy, "rules");
     let ev = |p: &stratlab::optimize::config::Plan| {
-        BacktestEvaluator::new(&d, &p.strategy, &p.backtest, &p.candidates, &p.objective, "").expect("evaluator")
+        BacktestEvaluator::new(
+            &d,
+            &p.strategy,
+            &p.backtest,
+            &p.candidates,
+            &p.objective,
+            "",
+        )
+        .expect("evaluator")
     };
     let (ev_rules, ev_builtin) = (ev(&rules_plan), ev(&builtin_plan));
     for parallel in [false, true] {
-        let opts = Options { parallel, ..Options::default() };
-        let a = run(&ev_rules, rules_plan.candidates.clone(), rules_plan.objective.clone(), rules_plan.options(opts.clone()), &mut Silent)
-            .expect("rules grid");
-        let b = run(&ev_builtin, builtin_plan.candidates.clone(), builtin_plan.objective.clone(), builtin_plan.options(opts), &mut Silent)
-            .expect("builtin grid");
+        let opts = Options {
+            parallel,
+            ..Options::default()
+        };
+        let a = run(
+            &ev_rules,
+            rules_plan.candidates.clone(),
+            rules_plan.objective.clone(),
+            rules_plan.options(opts.clone()),
+            &mut Silent,
+        )
+        .expect("rules grid");
+        let b = run(
+            &ev_builtin,
+            builtin_plan.candidates.clone(),
+            builtin_plan.objective.clone(),
+            builtin_plan.options(opts),
+            &mut Silent,
+        )
+        .expect("builtin grid");
         assert_eq!(a.rows.len(), b.rows.len());
         assert!(a.rows.len() >= 25);
         assert!(a.rows.iter().all(|r| r.error.is_none()));
         assert!(same(&a.rows, &b.rows));
-        assert_eq!(a.best().map(|t| t.params.to_json()), b.best().map(|t| t.params.to_json()));
+        assert_eq!(
+            a.best().map(|t| t.params.to_json()),
+            b.best().map(|t| t.params.to_json())
+        );
         assert!(same(&a.top[0].stats, &b.top[0].stats));
     }
 
     // Each distinct average is computed once and shared by every combination using it.
     let compiled = CompiledRules::compile(set.buy, set.sell).expect("compile");
     let names = vec!["n1".to_string(), "n2".to_string()];
-    let re = RuleEvaluator::new(&d, compiled, &names, &obj(json!({"commission": 0.002})), "").expect("evaluator");
+    let re = RuleEvaluator::new(&d, compiled, &names, &obj(json!({"commission": 0.002})), "")
+        .expect("evaluator");
     for n1 in [5.0, 10.0, 15.0] {
         for n2 in [20.0, 30.0] {
-            let s = re.stats(|k| if k == "n1" { Some(n1) } else { Some(n2) }).expect("stats");
+            let s = re
+                .stats(|k| if k == "n1" { Some(n1) } else { Some(n2) })
+                .expect("stats");
             assert!(s.trades > 0);
         }
     }
@@ -146,11 +207,31 @@ fn rule_grid_equals_the_built_in_smacross_grid() {
 fn optimizer_errors_name_the_rules_and_fixed_params_work() {
     let d = load_ohlcv("GOOG");
     let rules = json!({"buy": "crossover(RSI(close, n), lower)", "sell": "crossunder(RSI(close, n), upper)"});
-    let p = plan(json!({"rules": rules, "space": {"n": [7, 14, 21], "lower": [20, 30]}, "params": {"upper": 70}, "maximize": "Return [%]"}));
-    let ev = BacktestEvaluator::new(&d, &p.strategy, &p.backtest, &p.candidates, &p.objective, "").expect("evaluator");
-    let out = run(&ev, p.candidates.clone(), p.objective.clone(), p.options(Options::default()), &mut Silent).expect("run");
+    let p = plan(
+        json!({"rules": rules, "space": {"n": [7, 14, 21], "lower": [20, 30]}, "params": {"upper": 70}, "maximize": "Return [%]"}),
+    );
+    let ev = BacktestEvaluator::new(
+        &d,
+        &p.strategy,
+        &p.backtest,
+        &p.candidates,
+        &p.objective,
+        "",
+    )
+    .expect("evaluator");
+    let out = run(
+        &ev,
+        p.candidates.clone(),
+        p.objective.clone(),
+        p.options(Options::default()),
+        &mut Silent,
+    )
+    .expect("run");
     assert_eq!(out.rows.len(), 6);
-    assert!(out.rows.iter().all(|r| r.error.is_none() && r.value.is_finite()));
+    assert!(out
+        .rows
+        .iter()
+        .all(|r| r.error.is_none() && r.value.is_finite()));
     // The same value as a one-off rules backtest of the best combination.
     let best = out.best().expect("best");
     let mut bp = best.params.to_json();
@@ -160,9 +241,19 @@ fn optimizer_errors_name_the_rules_and_fixed_params_work() {
 
     let bad = |v: Value| {
         let p = plan(v);
-        BacktestEvaluator::new(&d, &p.strategy, &p.backtest, &p.candidates, &p.objective, "").unwrap_err()
+        BacktestEvaluator::new(
+            &d,
+            &p.strategy,
+            &p.backtest,
+            &p.candidates,
+            &p.objective,
+            "",
+        )
+        .unwrap_err()
     };
-    let e = bad(json!({"rules": rules, "space": {"n": [7], "m": [1]}, "params": {"upper": 70, "lower": 30}}));
+    let e = bad(
+        json!({"rules": rules, "space": {"n": [7], "m": [1]}, "params": {"upper": 70, "lower": 30}}),
+    );
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
     assert!(e.message.contains("'m'"));
     let e = bad(json!({"rules": rules, "space": {"n": [7]}, "params": {"upper": 70}}));
@@ -183,13 +274,18 @@ fn walk_forward_and_batch_accept_rules() {
     let mut builtin = obj(common);
     builtin.insert("strategy".into(), json!("SmaCross"));
     let wf = |m: Map<String, Value>| {
-        let c: WalkForwardConfig = serde_json::from_str(&Value::Object(m).to_string()).expect("config");
+        let c: WalkForwardConfig =
+            serde_json::from_str(&Value::Object(m).to_string()).expect("config");
         walk_forward(&d, &c, Options::default(), &mut Silent).expect("walk-forward")
     };
     let (a, b) = (wf(with_rules), wf(builtin));
     assert_eq!(a.folds.len(), 6);
     for (x, y) in a.folds.iter().zip(&b.folds) {
-        assert!(same(&x.params, &y.params) && same(&x.in_sample, &y.in_sample) && same(&x.out_of_sample, &y.out_of_sample));
+        assert!(
+            same(&x.params, &y.params)
+                && same(&x.in_sample, &y.in_sample)
+                && same(&x.out_of_sample, &y.out_of_sample)
+        );
     }
 
     let req = BatchRequest::from_json_text(
@@ -201,9 +297,14 @@ fn walk_forward_and_batch_accept_rules() {
     .expect("request");
     let plan = req.plan().expect("plan");
     let evs = batch_evaluators(&d, &plan).expect("evaluators");
-    let out = BatchRunner::new(&plan, &evs, Options::default()).run(&mut SilentBatch).expect("batch");
+    let out = BatchRunner::new(&plan, &evs, Options::default())
+        .run(&mut SilentBatch)
+        .expect("batch");
     let report = BatchReport::new(&out);
     assert_eq!(report.per_strategy.len(), 2);
     assert_eq!(report.per_strategy[0].strategy, "myCross");
-    assert!(same(&report.per_strategy[0].best, &report.per_strategy[1].best));
+    assert!(same(
+        &report.per_strategy[0].best,
+        &report.per_strategy[1].best
+    ));
 }

@@ -29,7 +29,10 @@ fn eval_with(data: &Ohlcv, expr: &str, p: Value) -> (Vec<f64>, Ty) {
 
 /// Bit-equal with NaN == NaN.
 fn same(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
 fn talib(data: &Ohlcv, name: &str, p: Params) -> indicators::Outputs {
@@ -47,16 +50,34 @@ fn arithmetic_operators_and_precedence() {
     let n = d.len();
     let cases: Vec<(&str, Vec<f64>)> = vec![
         ("close + 1", c.iter().map(|x| x + 1.0).collect()),
-        ("close - open", c.iter().zip(o).map(|(x, y)| x - y).collect()),
+        (
+            "close - open",
+            c.iter().zip(o).map(|(x, y)| x - y).collect(),
+        ),
         ("close * 2", c.iter().map(|x| x * 2.0).collect()),
-        ("close / open", c.iter().zip(o).map(|(x, y)| x / y).collect()),
+        (
+            "close / open",
+            c.iter().zip(o).map(|(x, y)| x / y).collect(),
+        ),
         ("-close", c.iter().map(|x| -x).collect()),
         ("1 + 2 * close", c.iter().map(|x| 1.0 + 2.0 * x).collect()),
         ("(1 + 2) * close", c.iter().map(|x| 3.0 * x).collect()),
-        ("close - open - 1", c.iter().zip(o).map(|(x, y)| x - y - 1.0).collect()),
-        ("abs(open - close)", c.iter().zip(o).map(|(x, y)| (y - x).abs()).collect()),
-        ("min(open, close)", c.iter().zip(o).map(|(x, y)| x.min(*y)).collect()),
-        ("max(open, close)", c.iter().zip(o).map(|(x, y)| x.max(*y)).collect()),
+        (
+            "close - open - 1",
+            c.iter().zip(o).map(|(x, y)| x - y - 1.0).collect(),
+        ),
+        (
+            "abs(open - close)",
+            c.iter().zip(o).map(|(x, y)| (y - x).abs()).collect(),
+        ),
+        (
+            "min(open, close)",
+            c.iter().zip(o).map(|(x, y)| x.min(*y)).collect(),
+        ),
+        (
+            "max(open, close)",
+            c.iter().zip(o).map(|(x, y)| x.max(*y)).collect(),
+        ),
     ];
     for (expr, want) in cases {
         let (got, ty) = eval(&d, expr);
@@ -80,10 +101,19 @@ fn comparisons_and_logic_with_nan_false() {
         ("close >= open", flags(|i| c[i] >= o[i], n)),
         ("close == close", vec![1.0; n]),
         ("close != open", flags(|i| c[i] != o[i], n)),
-        ("close > open and close > 500", flags(|i| c[i] > o[i] && c[i] > 500.0, n)),
-        ("close > open or close > 500", flags(|i| c[i] > o[i] || c[i] > 500.0, n)),
+        (
+            "close > open and close > 500",
+            flags(|i| c[i] > o[i] && c[i] > 500.0, n),
+        ),
+        (
+            "close > open or close > 500",
+            flags(|i| c[i] > o[i] || c[i] > 500.0, n),
+        ),
         ("not close > open", flags(|i| c[i] <= o[i], n)),
-        ("not (close > open or close > 500)", flags(|i| !(c[i] > o[i] || c[i] > 500.0), n)),
+        (
+            "not (close > open or close > 500)",
+            flags(|i| !(c[i] > o[i] || c[i] > 500.0), n),
+        ),
     ];
     for (expr, want) in cases {
         let (got, ty) = eval(&d, expr);
@@ -95,8 +125,12 @@ fn comparisons_and_logic_with_nan_false() {
         let (got, _) = eval(&d, &format!("SMA(close, 5) {op} -1"));
         assert_eq!(&got[..4], &[0.0; 4], "{op}");
     }
-    assert!(eval(&d, "SMA(close, 5) != -1").0[4..].iter().all(|&x| x == 1.0));
-    assert!(eval(&d, "not SMA(close, 5) > 0").0[..4].iter().all(|&x| x == 1.0));
+    assert!(eval(&d, "SMA(close, 5) != -1").0[4..]
+        .iter()
+        .all(|&x| x == 1.0));
+    assert!(eval(&d, "not SMA(close, 5) > 0").0[..4]
+        .iter()
+        .all(|&x| x == 1.0));
 }
 
 #[test]
@@ -109,11 +143,20 @@ fn a_function_of_every_catalogue_group_with_default_inputs_and_params() {
     groups.dedup();
     assert!(groups.len() >= 5, "{groups:?}");
     for group in &groups {
-        let entries: Vec<_> = cat.iter().filter(|e| e.group == *group && !e.inputs.contains(&"periods")).collect();
-        let e = entries.first().unwrap_or_else(|| panic!("no usable function in {group}"));
+        let entries: Vec<_> = cat
+            .iter()
+            .filter(|e| e.group == *group && !e.inputs.contains(&"periods"))
+            .collect();
+        let e = entries
+            .first()
+            .unwrap_or_else(|| panic!("no usable function in {group}"));
         let want = talib(&d, e.name, Params::new());
         for (k, out) in e.outputs.iter().enumerate() {
-            let expr = if e.outputs.len() == 1 { format!("{}()", e.name) } else { format!("{}().{out}", e.name) };
+            let expr = if e.outputs.len() == 1 {
+                format!("{}()", e.name)
+            } else {
+                format!("{}().{out}", e.name)
+            };
             let (got, ty) = eval(&d, &expr);
             assert_eq!(ty, Ty::Series);
             assert!(same(&got, &want.columns[k].1), "{group}: {expr}");
@@ -125,11 +168,23 @@ fn a_function_of_every_catalogue_group_with_default_inputs_and_params() {
 fn positional_named_and_omitted_arguments() {
     let d = goog();
     let sma5 = talib(&d, "SMA", Params::new().with("timeperiod", 5.0));
-    for expr in ["SMA(close, 5)", "SMA(close, timeperiod=5)", "SMA(5)", "SMA(timeperiod=5)", "SMA(close=close, timeperiod=5)"] {
+    for expr in [
+        "SMA(close, 5)",
+        "SMA(close, timeperiod=5)",
+        "SMA(5)",
+        "SMA(timeperiod=5)",
+        "SMA(close=close, timeperiod=5)",
+    ] {
         assert!(same(&eval(&d, expr).0, sma5.first()), "{expr}");
     }
-    assert!(same(&eval_with(&d, "SMA(close, timeperiod=n)", json!({"n": 5})).0, sma5.first()));
-    assert!(same(&eval_with(&d, "SMA(close, n + 2)", json!({"n": 3})).0, sma5.first()));
+    assert!(same(
+        &eval_with(&d, "SMA(close, timeperiod=n)", json!({"n": 5})).0,
+        sma5.first()
+    ));
+    assert!(same(
+        &eval_with(&d, "SMA(close, n + 2)", json!({"n": 3})).0,
+        sma5.first()
+    ));
     let rsi = talib(&d, "RSI", Params::new().with("timeperiod", 14.0));
     assert!(same(&eval(&d, "RSI(14)").0, rsi.first()));
     let adx = talib(&d, "ADX", Params::new().with("timeperiod", 14.0));
@@ -138,31 +193,78 @@ fn positional_named_and_omitted_arguments() {
     // Inputs swapped on purpose: the expression decides what each input is.
     let swapped = indicators::compute(
         "ADX",
-        &Inputs::new().with(indicators::Input::High, &d.high).with(indicators::Input::Low, &d.close).with(indicators::Input::Close, &d.low),
+        &Inputs::new()
+            .with(indicators::Input::High, &d.high)
+            .with(indicators::Input::Low, &d.close)
+            .with(indicators::Input::Close, &d.low),
         &Params::new().with("timeperiod", 10.0),
     )
     .expect("adx");
-    assert!(same(&eval(&d, "ADX(high, close, low, 10)").0, swapped.first()));
-    assert!(same(&eval(&d, "ADX(low=close, close=low, timeperiod=10)").0, swapped.first()));
+    assert!(same(
+        &eval(&d, "ADX(high, close, low, 10)").0,
+        swapped.first()
+    ));
+    assert!(same(
+        &eval(&d, "ADX(low=close, close=low, timeperiod=10)").0,
+        swapped.first()
+    ));
 }
 
 #[test]
 fn multi_output_fields_and_nesting() {
     let d = goog();
-    let macd = talib(&d, "MACD", Params::new().with("fastperiod", 12.0).with("slowperiod", 26.0).with("signalperiod", 9.0));
+    let macd = talib(
+        &d,
+        "MACD",
+        Params::new()
+            .with("fastperiod", 12.0)
+            .with("slowperiod", 26.0)
+            .with("signalperiod", 9.0),
+    );
     for out in ["macd", "macdsignal", "macdhist"] {
-        assert!(same(&eval(&d, &format!("MACD(close, 12, 26, 9).{out}")).0, macd.get(out).expect("out")));
+        assert!(same(
+            &eval(&d, &format!("MACD(close, 12, 26, 9).{out}")).0,
+            macd.get(out).expect("out")
+        ));
     }
-    let bb = talib(&d, "BBANDS", Params::new().with("timeperiod", 20.0).with("nbdevup", 2.0).with("nbdevdn", 2.0));
-    assert!(same(&eval(&d, "BBANDS(close, 20, 2, 2).upperband").0, bb.get("upperband").expect("upper")));
-    assert!(same(&eval(&d, "BBANDS(close, 20, 2, 2).lowerband").0, bb.get("lowerband").expect("lower")));
+    let bb = talib(
+        &d,
+        "BBANDS",
+        Params::new()
+            .with("timeperiod", 20.0)
+            .with("nbdevup", 2.0)
+            .with("nbdevdn", 2.0),
+    );
+    assert!(same(
+        &eval(&d, "BBANDS(close, 20, 2, 2).upperband").0,
+        bb.get("upperband").expect("upper")
+    ));
+    assert!(same(
+        &eval(&d, "BBANDS(close, 20, 2, 2).lowerband").0,
+        bb.get("lowerband").expect("lower")
+    ));
     // SMA of an RSI.
     let rsi = talib(&d, "RSI", Params::new().with("timeperiod", 14.0));
-    let want = indicators::compute("SMA", &Inputs::real(rsi.first()), &Params::new().with("timeperiod", 5.0)).expect("sma");
+    let want = indicators::compute(
+        "SMA",
+        &Inputs::real(rsi.first()),
+        &Params::new().with("timeperiod", 5.0),
+    )
+    .expect("sma");
     assert!(same(&eval(&d, "SMA(RSI(close, 14), 5)").0, want.first()));
     // An indicator of an arithmetic series.
-    let mid: Vec<f64> = d.high.iter().zip(&d.low).map(|(h, l)| (h + l) / 2.0).collect();
-    let want = indicators::compute("EMA", &Inputs::real(&mid), &Params::new().with("timeperiod", 10.0)).expect("ema");
+    let mid: Vec<f64> = d
+        .high
+        .iter()
+        .zip(&d.low)
+        .map(|(h, l)| (h + l) / 2.0)
+        .collect();
+    let want = indicators::compute(
+        "EMA",
+        &Inputs::real(&mid),
+        &Params::new().with("timeperiod", 10.0),
+    )
+    .expect("ema");
     assert!(same(&eval(&d, "EMA((high + low) / 2, 10)").0, want.first()));
 }
 
@@ -177,9 +279,15 @@ fn crossover_crossunder_shift_highest_lowest_if() {
     let down = flags(|i| i > 0 && f[i - 1] > s[i - 1] && f[i] < s[i], n);
     assert!(up.iter().sum::<f64>() > 10.0 && down.iter().sum::<f64>() > 10.0);
     assert_eq!(eval(&d, "crossover(SMA(close, 5), SMA(close, 20))").0, up);
-    assert_eq!(eval(&d, "crossunder(SMA(close, 5), SMA(close, 20))").0, down);
+    assert_eq!(
+        eval(&d, "crossunder(SMA(close, 5), SMA(close, 20))").0,
+        down
+    );
     let c = &d.close;
-    assert_eq!(eval(&d, "crossover(close, 500)").0, flags(|i| i > 0 && c[i - 1] < 500.0 && c[i] > 500.0, n));
+    assert_eq!(
+        eval(&d, "crossover(close, 500)").0,
+        flags(|i| i > 0 && c[i - 1] < 500.0 && c[i] > 500.0, n)
+    );
 
     let (sh, ty) = eval(&d, "shift(close, 3)");
     assert_eq!(ty, Ty::Series);
@@ -197,18 +305,43 @@ fn crossover_crossunder_shift_highest_lowest_if() {
             assert!(hi[i].is_nan() && lo[i].is_nan());
         } else {
             let w = i + 1 - 10..=i;
-            assert_eq!(hi[i], d.high[w.clone()].iter().cloned().fold(f64::MIN, f64::max));
+            assert_eq!(
+                hi[i],
+                d.high[w.clone()].iter().cloned().fold(f64::MIN, f64::max)
+            );
             assert_eq!(lo[i], d.low[w].iter().cloned().fold(f64::MAX, f64::min));
         }
     }
     let (v, ty) = eval(&d, "if(close > open, high, low)");
     assert_eq!(ty, Ty::Series);
-    assert_eq!(v, (0..n).map(|i| if c[i] > d.open[i] { d.high[i] } else { d.low[i] }).collect::<Vec<_>>());
+    assert_eq!(
+        v,
+        (0..n)
+            .map(|i| if c[i] > d.open[i] {
+                d.high[i]
+            } else {
+                d.low[i]
+            })
+            .collect::<Vec<_>>()
+    );
     let (v, ty) = eval(&d, "if(close > open, close > 500, close < 300)");
     assert_eq!(ty, Ty::Condition);
-    assert_eq!(v, flags(|i| if c[i] > d.open[i] { c[i] > 500.0 } else { c[i] < 300.0 }, n));
+    assert_eq!(
+        v,
+        flags(
+            |i| if c[i] > d.open[i] {
+                c[i] > 500.0
+            } else {
+                c[i] < 300.0
+            },
+            n
+        )
+    );
     let ps = eval(&d, "pandas_sma(close, 10)").0;
-    assert!(same(&ps, &stratlab::backtest::ma::pandas_rolling_mean(c, 10)));
+    assert!(same(
+        &ps,
+        &stratlab::backtest::ma::pandas_rolling_mean(c, 10)
+    ));
 }
 
 #[test]
@@ -217,31 +350,28 @@ fn tf_uses_completed_higher_timeframe_bars_only() {
     let day = 86_400_000i64;
     let (v, ty) = eval(&d, "tf('1d', close)");
     assert_eq!(ty, Ty::Series);
-    // Each value is the close of the last hourly bar of the latest day that had ended.
-    for i in 0..d.len() {
+    // Each value is the daily close of the latest day that had ended: the close of the last
+    // hourly bar before today (NaN until a whole day has passed).
+    for (i, &got) in v.iter().enumerate().take(300) {
         let today = d.time[i].div_euclid(day) * day;
-        let prev: Vec<usize> = (0..i).filter(|&j| d.time[j] < today).collect();
-        match prev.last() {
-            None => assert!(v[i].is_nan(), "bar {i}"),
-            Some(&j) => {
-                let last_day = d.time[j].div_euclid(day);
-                let last_of_day = (0..=j).rev().take_while(|&k| d.time[k].div_euclid(day) == last_day).next().expect("bar");
-                assert_eq!(v[i], d.close[last_of_day], "bar {i}");
-            }
-        }
-        if i > 300 {
-            break;
+        match (0..i).rev().find(|&j| d.time[j] < today) {
+            None => assert!(got.is_nan(), "bar {i}"),
+            Some(j) => assert_eq!(got, d.close[j], "bar {i}"),
         }
     }
     // No look-ahead: values on a prefix never change when later bars are appended.
-    let expr = "tf('1d', SMA(close, 3)) > close and tf('4h', crossover(EMA(close, 3), EMA(close, 6)))";
+    let expr =
+        "tf('1d', SMA(close, 3)) > close and tf('4h', crossover(EMA(close, 3), EMA(close, 6)))";
     let (full, _) = eval(&d, expr);
     let full_sma = eval(&d, "tf('1d', SMA(close, 3))").0;
-    assert!(full.iter().any(|&x| x == 1.0));
+    assert!(full.contains(&1.0));
     for cut in [50usize, 333, 1200, 4001] {
         let part = d.slice(0, cut);
         assert_eq!(eval(&part, expr).0[..], full[..cut], "cut {cut}");
-        assert!(same(&eval(&part, "tf('1d', SMA(close, 3))").0, &full_sma[..cut]), "cut {cut}");
+        assert!(
+            same(&eval(&part, "tf('1d', SMA(close, 3))").0, &full_sma[..cut]),
+            "cut {cut}"
+        );
     }
 }
 
@@ -249,9 +379,24 @@ fn tf_uses_completed_higher_timeframe_bars_only() {
 fn warmup_counts_every_indicator_like_backtesting_py() {
     let d = goog();
     let p = Map::new();
-    assert_eq!(evaluate(&d, "SMA(close, 10) > SMA(close, 30)", &p).expect("ok").2, 29);
-    assert_eq!(evaluate(&d, "MACD(close, 12, 26, 9).macd > 0", &p).expect("ok").2, 33);
-    assert_eq!(evaluate(&d, "close > shift(highest(high, 20), 1)", &p).expect("ok").2, 20);
+    assert_eq!(
+        evaluate(&d, "SMA(close, 10) > SMA(close, 30)", &p)
+            .expect("ok")
+            .2,
+        29
+    );
+    assert_eq!(
+        evaluate(&d, "MACD(close, 12, 26, 9).macd > 0", &p)
+            .expect("ok")
+            .2,
+        33
+    );
+    assert_eq!(
+        evaluate(&d, "close > shift(highest(high, 20), 1)", &p)
+            .expect("ok")
+            .2,
+        20
+    );
     assert_eq!(evaluate(&d, "close > open", &p).expect("ok").2, 0);
 }
 
@@ -263,7 +408,9 @@ fn err(buy: &str, sell: &str) -> stratlab::Error {
 }
 
 fn detail_u(e: &stratlab::Error, k: &str) -> u64 {
-    e.detail(k).and_then(Value::as_u64).unwrap_or_else(|| panic!("no {k} in {e:?}"))
+    e.detail(k)
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| panic!("no {k} in {e:?}"))
 }
 
 #[test]
@@ -279,9 +426,19 @@ fn errors_carry_rule_offset_line_column_and_expected() {
         ("crossover(close) ", "buy", 0, "takes 2 arguments"),
         ("MACD(close, 12, 26, 9).signal > 0", "buy", 23, "macdsignal"),
         ("MACD(close) > 0", "buy", 0, "outputs"),
-        ("SMA(close, close) > 1", "buy", 11, "a number or a parameter"),
+        (
+            "SMA(close, close) > 1",
+            "buy",
+            11,
+            "a number or a parameter",
+        ),
         ("SMA(close > open, 3) > 1", "buy", 10, "a series"),
-        ("close + (close > open) > 1", "buy", 15, "a number or a series"),
+        (
+            "close + (close > open) > 1",
+            "buy",
+            15,
+            "a number or a series",
+        ),
         ("close and open", "buy", 0, "a condition"),
         ("SMA(close, 20)", "buy", 0, "must be a condition"),
         ("SMA(close, timeperiodd=3) > 1", "buy", 11, "timeperiod"),
@@ -294,7 +451,11 @@ fn errors_carry_rule_offset_line_column_and_expected() {
     for (buy, rule, offset, fragment) in cases {
         let e = err(buy, ok);
         assert_eq!(e.code.as_str(), "INVALID_RULE", "{buy}: {e}");
-        assert_eq!(e.detail("rule").and_then(Value::as_str), Some(rule), "{buy}");
+        assert_eq!(
+            e.detail("rule").and_then(Value::as_str),
+            Some(rule),
+            "{buy}"
+        );
         assert_eq!(detail_u(&e, "offset"), offset as u64, "{buy}: {e}");
         assert!(e.message.contains(fragment), "{buy}: {}", e.message);
         assert!(e.detail("expected").is_some(), "{buy}");
@@ -306,7 +467,10 @@ fn errors_carry_rule_offset_line_column_and_expected() {
     // Unknown functions list close names.
     let e = err("RSII(14) > 70", ok);
     assert!(e.message.contains("RSI"), "{}", e.message);
-    assert!(e.detail("expected").and_then(Value::as_str).is_some_and(|s| s.contains("RSI")));
+    assert!(e
+        .detail("expected")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.contains("RSI")));
     // Unknown identifiers surface when parameters are bound.
     let r = CompiledRules::compile("close > SMA(close, n)", "close < lenght").expect("compile");
     let e = r.bind(&params(json!({"n": 3}))).unwrap_err();
@@ -314,7 +478,9 @@ fn errors_carry_rule_offset_line_column_and_expected() {
     assert_eq!(e.detail("rule").and_then(Value::as_str), Some("sell"));
     assert_eq!(detail_u(&e, "offset"), 8);
     assert!(e.message.contains("lenght"));
-    let e = r.bind(&params(json!({"n": 3, "lenght": 2, "m": 1}))).unwrap_err();
+    let e = r
+        .bind(&params(json!({"n": 3, "lenght": 2, "m": 1})))
+        .unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
     // Indicator parameter ranges are checked per evaluation with the indicator named.
     let e = evaluate(&goog(), "SMA(close, 0) > 1", &Map::new()).unwrap_err();
@@ -331,14 +497,29 @@ fn bounds_are_resource_limits() {
     let e = err(&deep, ok);
     assert_eq!(e.code.as_str(), "RESOURCE_LIMIT");
     assert!(e.detail("limit").is_some());
-    let chain = format!("close > {}", (1..400).map(|i| i.to_string()).collect::<Vec<_>>().join(" + "));
+    let chain = format!(
+        "close > {}",
+        (1..400)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    );
     assert_eq!(err(&chain, ok).code.as_str(), "RESOURCE_LIMIT");
-    let calls = (1..70).map(|i| format!("SMA(close, {i}) > 0")).collect::<Vec<_>>().join(" or ");
+    let calls = (1..70)
+        .map(|i| format!("SMA(close, {i}) > 0"))
+        .collect::<Vec<_>>()
+        .join(" or ");
     assert_eq!(err(&calls, ok).code.as_str(), "RESOURCE_LIMIT");
-    let many = (0..20).map(|i| format!("close > p{i}")).collect::<Vec<_>>().join(" or ");
+    let many = (0..20)
+        .map(|i| format!("close > p{i}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
     assert_eq!(err(&many, ok).code.as_str(), "RESOURCE_LIMIT");
     // Equal calls are shared, so repeating one is not extra work.
-    let same_call = (0..100).map(|_| "SMA(close, 5) > 0").collect::<Vec<_>>().join(" or ");
+    let same_call = (0..100)
+        .map(|_| "SMA(close, 5) > 0")
+        .collect::<Vec<_>>()
+        .join(" or ");
     let r = CompiledRules::compile(&same_call, ok).expect("shared");
     assert_eq!(r.info().calls, 1);
 }

@@ -18,7 +18,11 @@ fn json_object(value: &JsValue, what: &str) -> JsResult<Map<String, Value>> {
     }
     match from_js::<Value>(value.clone(), what)? {
         Value::Object(m) => Ok(m),
-        _ => Err(crate::Error::invalid_input(format!("{what} must be an object")).with("field", what).into()),
+        _ => Err(
+            crate::Error::invalid_input(format!("{what} must be an object"))
+                .with("field", what)
+                .into(),
+        ),
     }
 }
 
@@ -78,7 +82,11 @@ impl JsCompiledRules {
 }
 
 fn compile(rules: &JsValue) -> JsResult<CompiledRules> {
-    let value: Value = if rules.is_object() { from_js(rules.clone(), "rules")? } else { Value::Null };
+    let value: Value = if rules.is_object() {
+        from_js(rules.clone(), "rules")?
+    } else {
+        Value::Null
+    };
     Ok(CompiledRules::from_json(&value)?)
 }
 
@@ -86,7 +94,9 @@ fn compile(rules: &JsValue) -> JsResult<CompiledRules> {
 /// column, expected}` (RESOURCE_LIMIT for size bounds).
 #[wasm_bindgen(js_name = compileRules)]
 pub fn compile_rules(rules: &JsValue) -> JsResult<JsCompiledRules> {
-    Ok(JsCompiledRules { inner: compile(rules)? })
+    Ok(JsCompiledRules {
+        inner: compile(rules)?,
+    })
 }
 
 /// `ruleSignals(data, {buy, sell}, params)` → `{timestamp, signal, warmup}`: BUY where buy
@@ -103,6 +113,9 @@ pub fn rule_signals(data: &JsValue, rules: &JsValue, params: &JsValue) -> JsResu
 /// The built-in strategies as named rule sets: `[{name, description, buy, sell, params}]`.
 #[wasm_bindgen(js_name = ruleSets)]
 pub fn rule_sets() -> JsResult<JsValue> {
-    let sets: Vec<Value> = rules::registry::rule_sets().iter().map(|r| r.to_json()).collect();
+    let sets: Vec<Value> = rules::registry::rule_sets()
+        .iter()
+        .map(|r| r.to_json())
+        .collect();
     to_js(&sets)
 }

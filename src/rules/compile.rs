@@ -170,6 +170,16 @@ const BUILTINS: [&str; 11] = [
     "pandas_sma",
 ];
 
+/// What [`Compiler::finish`] gives: the program and what it reads.
+pub struct Compiled {
+    pub program: Program,
+    pub params: Vec<ParamUse>,
+    /// `tf` timeframes as written and in milliseconds.
+    pub timeframes: Vec<(String, i64)>,
+    /// Catalogue functions called, in order of first use.
+    pub indicators: Vec<&'static str>,
+}
+
 /// One program under construction.
 #[derive(Default)]
 struct Frame {
@@ -227,16 +237,14 @@ impl Compiler {
         Ok((v.col, v.ty))
     }
 
-    pub fn finish(
-        mut self,
-    ) -> (
-        Program,
-        Vec<ParamUse>,
-        Vec<(String, i64)>,
-        Vec<&'static str>,
-    ) {
+    pub fn finish(mut self) -> Compiled {
         let program = self.frames.pop().map(|f| f.program).unwrap_or_default();
-        (program, self.params, self.timeframes, self.indicators)
+        Compiled {
+            program,
+            params: self.params,
+            timeframes: self.timeframes,
+            indicators: self.indicators,
+        }
     }
 
     fn frame(&mut self) -> &mut Frame {

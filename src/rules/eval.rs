@@ -263,8 +263,8 @@ fn apply(op: &Op, s: &Scratch, data: &Ohlcv, out: &mut [f64]) -> Result<()> {
                     *o = b(wa[0] < wc[0] && wa[1] > wc[1]);
                 }
             } else {
-                for i in 1..out.len() {
-                    out[i] = b(a.at(i - 1) < c.at(i - 1) && a.at(i) > c.at(i));
+                for (i, o) in out.iter_mut().enumerate().skip(1) {
+                    *o = b(a.at(i - 1) < c.at(i - 1) && a.at(i) > c.at(i));
                 }
             }
         }

@@ -113,7 +113,12 @@ impl CompiledRules {
                 .rule(i, &ast)
                 .map_err(|e| e.into_error(rule, src))?;
         }
-        let (program, params, timeframes, indicators) = compiler.finish();
+        let compile::Compiled {
+            program,
+            params,
+            timeframes,
+            indicators,
+        } = compiler.finish();
         Ok(CompiledRules {
             buy: buy.to_string(),
             sell: sell.to_string(),
@@ -224,15 +229,28 @@ impl CompiledRules {
 /// One expression evaluated over `data`: its values (conditions as 1/0, numbers repeated on
 /// every bar), its type and the warm-up of the indicators it uses. Errors name the rule
 /// `expr`.
-pub fn evaluate(data: &Ohlcv, expr: &str, params: &Map<String, Value>) -> Result<(Vec<f64>, Ty, usize)> {
+pub fn evaluate(
+    data: &Ohlcv,
+    expr: &str,
+    params: &Map<String, Value>,
+) -> Result<(Vec<f64>, Ty, usize)> {
     let fail = |e: RuleError| e.into_error("expr", expr);
     if expr.len() > MAX_RULE_LEN {
-        return Err(fail(RuleError::limit(0, format!("the expression is longer than {MAX_RULE_LEN} bytes"), MAX_RULE_LEN)));
+        return Err(fail(RuleError::limit(
+            0,
+            format!("the expression is longer than {MAX_RULE_LEN} bytes"),
+            MAX_RULE_LEN,
+        )));
     }
     let ast = parser::parse(expr).map_err(fail)?;
     let mut compiler = Compiler::new();
     let (root, ty) = compiler.any(&ast).map_err(fail)?;
-    let (program, params_used, timeframes, indicators) = compiler.finish();
+    let compile::Compiled {
+        program,
+        params: params_used,
+        timeframes,
+        indicators,
+    } = compiler.finish();
     let rules = CompiledRules {
         buy: expr.to_string(),
         sell: expr.to_string(),

@@ -60,8 +60,11 @@ pub fn rule_sets() -> &'static [RuleSet] {
 impl RuleSet {
     /// `{name, description, buy, sell, params: {name: default}}`.
     pub fn to_json(&self) -> serde_json::Value {
-        let params: serde_json::Map<String, serde_json::Value> =
-            self.params.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect();
+        let params: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect();
         serde_json::json!({"name": self.name, "description": self.description, "buy": self.buy, "sell": self.sell, "params": params})
     }
 }
