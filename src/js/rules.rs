@@ -12,6 +12,14 @@ use crate::series::Ohlcv;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const RULES_TS: &str = r#"
+export interface Rules { buy: string; sell: string }
+export interface RuleSignals { timestamp: Float64Array; signal: ('BUY' | 'SELL' | 'HOLD')[]; warmup: number }
+export interface RulesInfo { buy: string; sell: string; params: string[]; indicators: string[]; timeframes: string[]; calls: number }
+export interface RuleSet { name: string; description: string; buy: string; sell: string; params: Record<string, number> }
+"#;
+
 fn json_object(value: &JsValue, what: &str) -> JsResult<Map<String, Value>> {
     if value.is_undefined() || value.is_null() {
         return Ok(Map::new());
@@ -50,24 +58,25 @@ pub struct JsCompiledRules {
 #[wasm_bindgen(js_class = CompiledRules)]
 impl JsCompiledRules {
     /// Parameter names the rules read, in order of first use.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
     pub fn params(&self) -> JsResult<JsValue> {
         to_js(&self.inner.params())
     }
 
     /// `{buy, sell, params, indicators, timeframes, calls}`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "RulesInfo")]
     pub fn info(&self) -> JsResult<JsValue> {
         to_js(&self.inner.info())
     }
 
     /// Catalogue functions the rules call.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
     pub fn indicators(&self) -> JsResult<JsValue> {
         to_js(&self.inner.info().indicators)
     }
 
     /// Like `ruleSignals(data, rules, params)` without compiling again.
+    #[wasm_bindgen(unchecked_return_type = "RuleSignals")]
     pub fn signals(&self, data: &JsValue, params: &JsValue) -> JsResult<JsValue> {
         let data = ohlcv_from(data)?;
         let series = self.inner.signals(&data, &json_object(params, "params")?)?;
@@ -93,7 +102,7 @@ fn compile(rules: &JsValue) -> JsResult<CompiledRules> {
 /// Validates `{buy, sell}` once; errors are INVALID_RULE with `details.{rule, offset, line,
 /// column, expected}` (RESOURCE_LIMIT for size bounds).
 #[wasm_bindgen(js_name = compileRules)]
-pub fn compile_rules(rules: &JsValue) -> JsResult<JsCompiledRules> {
+pub fn compile_rules(#[wasm_bindgen(unchecked_param_type = "Rules")] rules: &JsValue) -> JsResult<JsCompiledRules> {
     Ok(JsCompiledRules {
         inner: compile(rules)?,
     })
@@ -102,8 +111,12 @@ pub fn compile_rules(rules: &JsValue) -> JsResult<JsCompiledRules> {
 /// `ruleSignals(data, {buy, sell}, params)` → `{timestamp, signal, warmup}`: BUY where buy
 /// holds and sell does not, SELL the other way round, HOLD otherwise; `warmup` counts bars
 /// until every indicator the rules use has a value.
-#[wasm_bindgen(js_name = ruleSignals)]
-pub fn rule_signals(data: &JsValue, rules: &JsValue, params: &JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = ruleSignals, unchecked_return_type = "RuleSignals")]
+pub fn rule_signals(
+    data: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Rules")] rules: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: &JsValue,
+) -> JsResult<JsValue> {
     let compiled = compile(rules)?;
     let data = ohlcv_from(data)?;
     let series = compiled.signals(&data, &json_object(params, "params")?)?;
@@ -111,7 +124,7 @@ pub fn rule_signals(data: &JsValue, rules: &JsValue, params: &JsValue) -> JsResu
 }
 
 /// The built-in strategies as named rule sets: `[{name, description, buy, sell, params}]`.
-#[wasm_bindgen(js_name = ruleSets)]
+#[wasm_bindgen(js_name = ruleSets, unchecked_return_type = "RuleSet[]")]
 pub fn rule_sets() -> JsResult<JsValue> {
     let sets: Vec<Value> = rules::registry::rule_sets()
         .iter()

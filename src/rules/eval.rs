@@ -279,7 +279,7 @@ fn apply(op: &Op, s: &Scratch, data: &Ohlcv, out: &mut [f64]) -> Result<()> {
             let k = k.min(n);
             out[..k].fill(fill);
             match v(x) {
-                Val::S(src) => out[k..].copy_from_slice(&src[..n - k]),
+                Val::S(src) => out[k..].iter_mut().zip(src).for_each(|(o, x)| *o = *x),
                 Val::K(c) => out[k..].fill(c),
             }
         }
@@ -330,7 +330,7 @@ fn compute_call(call: &Call, s: &Scratch, env: &Env, params: &[f64]) -> Result<C
                 Window::Lowest => "lowest's period",
                 Window::PandasSma => "pandas_sma's period",
             };
-            let period = whole(number(*period), 1.0, what)?.min(100_000);
+            let period = whole(number(*period), 1.0, what)?;
             let mut out = vec![f64::NAN; n];
             let src = slice(*x);
             match kind {
