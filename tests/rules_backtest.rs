@@ -17,6 +17,39 @@ use stratlab::rules::{registry, CompiledRules, RuleEvaluator};
 use stratlab::signals::strategies::{backtest_request, generate};
 use stratlab::signals::Signal;
 
+/// Counts heap allocations made by the current thread while `COUNTING` is set (other test
+/// threads are not counted).
+struct CountingAlloc;
+
+thread_local! {
+    static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if COUNTING.with(|c| c.get()) {
+            ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        }
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+/// Allocations `f` makes on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.with(|a| a.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(|a| a.get())
+}
+
 fn obj(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
@@ -307,4 +340,37 @@ fn walk_forward_and_batch_accept_rules() {
         &report.per_strategy[0].best,
         &report.per_strategy[1].best
     ));
+}
+
+#[test]
+fn a_warm_evaluation_allocates_nothing() {
+    use std::borrow::Cow;
+    use stratlab::rules::RuleData;
+    let d = load_ohlcv("GOOG");
+    let rules = CompiledRules::compile(
+        "crossover(SMA(close, n1), SMA(close, n2)) and close > highest(shift(close, 1), 5) and RSI(14) < 70 + 0 * n1",
+        "crossunder(SMA(close, n1), SMA(close, n2)) or tf('1w', close < open)",
+    )
+    .expect("compile");
+    let bound = RuleData::new(&d, Cow::Owned(rules), 64 << 20).expect("bound");
+    let mut s = Default::default();
+    let combos = [[5.0, 20.0], [10.0, 30.0], [5.0, 30.0], [10.0, 20.0]];
+    // First pass: computes and caches every call, grows the buffers.
+    let mut first = Vec::new();
+    for c in &combos {
+        first.push(bound.run(c, &mut s).expect("run"));
+    }
+    let cached = bound.cached();
+    // Second pass: every call is a cache hit and every buffer has its size.
+    for (c, w) in combos.iter().zip(&first) {
+        let mut warm = 0;
+        let n = allocations(|| warm = bound.run(c, &mut s).expect("run"));
+        assert_eq!(n, 0, "combination {c:?} allocated {n} times");
+        assert_eq!(warm, *w);
+    }
+    assert_eq!(bound.cached(), cached);
+    assert!(
+        allocations(|| drop(vec![1u8; 16])) > 0,
+        "the counter counts"
+    );
 }
