@@ -447,6 +447,7 @@ fn errors_carry_rule_offset_line_column_and_expected() {
         ("a < b < c", "buy", 6, "chain"),
         ("close > 'x'", "buy", 8, "string"),
         ("close > open @", "buy", 13, "unexpected character"),
+        ("Close > open", "buy", 0, "did you mean close"),
     ];
     for (buy, rule, offset, fragment) in cases {
         let e = err(buy, ok);
@@ -482,8 +483,14 @@ fn errors_carry_rule_offset_line_column_and_expected() {
         .bind(&params(json!({"n": 3, "lenght": 2, "m": 1})))
         .unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
-    // Indicator parameter ranges are checked per evaluation with the indicator named.
-    let e = evaluate(&goog(), "SMA(close, 0) > 1", &Map::new()).unwrap_err();
+    // Literal indicator parameters are range-checked at compile time, with their position...
+    let e = err("SMA(close, 0) > 1", ok);
+    assert_eq!(e.code.as_str(), "INVALID_RULE");
+    assert_eq!(detail_u(&e, "offset"), 11);
+    assert!(e.message.contains("timeperiod"), "{}", e.message);
+    assert_eq!(err("RSI(14.5) > 1", ok).code.as_str(), "INVALID_RULE");
+    // ... bound parameters per evaluation, with the indicator named.
+    let e = evaluate(&goog(), "SMA(close, n) > 1", &params(json!({"n": 0}))).unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
     assert!(e.message.contains("SMA"));
 }

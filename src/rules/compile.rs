@@ -11,7 +11,7 @@
 use super::error::{close_names, RuleError};
 use super::parser::{Arg, BinOp, Expr, Node};
 use super::{MAX_CALLS, MAX_COMPILE_DEPTH, MAX_PARAMS, MAX_TIMEFRAMES};
-use crate::indicators::{self, CatalogueEntry, Input};
+use crate::indicators::{self, CatalogueEntry, Input, ParamEntry, ParamKind};
 use std::collections::HashMap;
 
 /// A column (or a broadcast number) an operation reads.
@@ -436,6 +436,14 @@ impl Compiler {
                 at,
             });
         }
+        let lower = name.to_ascii_lowercase();
+        if let Some((series, _)) = SERIES.iter().find(|(n, _)| *n == lower) {
+            return Err(RuleError::new(
+                at,
+                format!("unknown identifier '{name}'; series names are lower-case: did you mean {series}?"),
+                *series,
+            ));
+        }
         if matches!(name, "and" | "or" | "not") {
             return Err(RuleError::new(
                 at,
@@ -689,6 +697,7 @@ impl Compiler {
                         &format!("{}'s '{}'", e.name, p.name),
                     ));
                 }
+                self.check_literal(v, p, e.name)?;
                 deps |= v.deps;
                 key.push_str(&format!("{}={},", p.name, v.key));
                 lowered_params.push((p.name, scalar_index(v.col)));
@@ -739,6 +748,31 @@ impl Compiler {
             key: format!("{key}.{output}"),
             at,
         })
+    }
+
+    /// A literal parameter value is range-checked here, with its position; parameters bound
+    /// later are checked per evaluation (INVALID_PARAMETER naming the indicator).
+    fn check_literal(
+        &mut self,
+        v: &Value,
+        p: &ParamEntry,
+        function: &str,
+    ) -> Result<(), RuleError> {
+        let Col::Scalar(k) = v.col else { return Ok(()) };
+        let Some(ScalarOp::Const(x)) = self.frame().program.scalars.get(k).cloned() else {
+            return Ok(());
+        };
+        let whole = !matches!(p.kind, ParamKind::Real);
+        if x < p.min || x > p.max || (whole && x.fract() != 0.0) {
+            let what = if whole { "a whole number" } else { "a number" };
+            let range = format!("{what} in [{}, {}]", p.min, p.max);
+            return Err(RuleError::new(
+                v.at,
+                format!("{function}'s {} must be {range}, got {x}", p.name),
+                range,
+            ));
+        }
+        Ok(())
     }
 
     fn builtin(&mut self, name: &str, args: &[Arg], at: usize) -> Result<Value, RuleError> {
