@@ -115,6 +115,7 @@ impl OptimizeConfig {
             .strategy
             .clone()
             .or_else(|| default_strategy.map(str::to_string))
+            .or_else(|| self.backtest.get("rules").filter(|r| !r.is_null()).map(|_| "rules".to_string()))
             .ok_or_else(|| {
                 Error::invalid_strategy(format!("{}: no strategy given", path_of(prefix, "strategy")))
                     .with("path", path_of(prefix, "strategy"))

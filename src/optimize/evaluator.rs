@@ -44,6 +44,8 @@ pub struct BacktestEvaluator<'a> {
     /// RSI(timeperiod) by period, computed once (RSI grids mostly vary `lower`/`upper`).
     rsi: HashMap<usize, Vec<f64>>,
     lean: bool,
+    /// Set when the config has `rules` instead of a registry strategy.
+    rules: Option<crate::rules::RuleEvaluator<'a>>,
 }
 
 /// The registry entry for `name` (or an alias), or INVALID_STRATEGY with `path`.
@@ -68,6 +70,14 @@ impl<'a> BacktestEvaluator<'a> {
         objective: &Objective,
         prefix: &str,
     ) -> Result<Self> {
+        if let Some(rules) = backtest_config.get("rules").filter(|r| !r.is_null()) {
+            let compiled = crate::rules::CompiledRules::from_json(rules)?;
+            let ev = crate::rules::RuleEvaluator::new(data, compiled, &candidates.space.names, backtest_config, prefix)?;
+            // `spec` and the SMA/RSI caches are unused: the rules evaluate themselves.
+            let (ctx, config) = (BacktestContext::new(data)?, ev.config().clone());
+            let spec = &strategies::STRATEGIES[0];
+            return Ok(BacktestEvaluator { ctx, config, spec, sma: HashMap::new(), rsi: HashMap::new(), lean: false, rules: Some(ev) });
+        }
         let spec = strategy_spec(strategy, &join(prefix, "strategy"))?;
         let params: Vec<(&str, f64)> = spec.params.iter().map(|p| (p.name, p.default)).collect();
         for name in candidates.space.names.iter() {
@@ -145,7 +155,7 @@ impl<'a> BacktestEvaluator<'a> {
             }
         }
         let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
-        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean })
+        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean, rules: None })
     }
 
     /// Indicator series computed up front and shared by all combinations.
@@ -191,6 +201,9 @@ impl<'a> BacktestEvaluator<'a> {
     }
 
     fn full_stats(&self, p: &Params) -> Result<Stats> {
+        if let Some(rules) = &self.rules {
+            return rules.stats(|name| p.get_f64(name));
+        }
         if !is_sma_cross(self.spec) {
             return self.registry_stats(p);
         }

@@ -372,6 +372,9 @@ pub fn parse_signals(values: &[Value]) -> Result<Vec<Signal>> {
 /// parameters inline) or explicit `signals` (+ optional `warmup` bars), and any
 /// [`BacktestConfig`] option.
 pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult> {
+    if request.get("rules").is_some_and(|r| !r.is_null()) {
+        return crate::rules::backtest_request(data, request);
+    }
     let map = request
         .as_object()
         .ok_or_else(|| Error::invalid_input("backtest config must be an object").with("field", "config"))?;
