@@ -9,6 +9,9 @@ mod indicators_common;
 use indicators_common::load_data;
 use stratlab::indicators::{compute, lookback, names, Bar, Inputs, Params, Stream};
 
+/// TA-Lib's non-zero outputs of one run as (bar, value).
+type NonZero = &'static [(usize, i32)];
+
 fn cdl_names() -> Vec<&'static str> {
     names()
         .into_iter()
@@ -332,7 +335,7 @@ const SINGLE: &[[f64; 4]] = &[
     [100.0, 100.02, 96.0, 99.99],
 ];
 /// TA-Lib 0.8.2 on SINGLE: the non-zero outputs of every pattern with default parameters.
-const SINGLE_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const SINGLE_EXPECTED: &[(&str, NonZero)] = &[
     ("CDL3OUTSIDE", &[(19, -100)]),
     ("CDLBELTHOLD", &[(13, 100), (18, -100)]),
     ("CDLCLOSINGMARUBOZU", &[(13, 100), (18, -100)]),
@@ -429,7 +432,7 @@ const TWO: &[[f64; 4]] = &[
     [99.0, 99.0, 95.0, 95.0],
 ];
 /// TA-Lib 0.8.2 on TWO: the non-zero outputs of every pattern with default parameters.
-const TWO_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const TWO_EXPECTED: &[(&str, NonZero)] = &[
     (
         "CDLBELTHOLD",
         &[
@@ -570,7 +573,7 @@ const THREE: &[[f64; 4]] = &[
     [99.5, 99.6, 96.98, 97.0],
 ];
 /// TA-Lib 0.8.2 on THREE: the non-zero outputs of every pattern with default parameters.
-const THREE_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const THREE_EXPECTED: &[(&str, NonZero)] = &[
     ("CDL3BLACKCROWS", &[(66, -100)]),
     ("CDL3STARSINSOUTH", &[(35, 100)]),
     ("CDL3WHITESOLDIERS", &[(18, 100)]),
@@ -743,7 +746,7 @@ const MULTI: &[[f64; 4]] = &[
     [102.0, 104.1, 101.9, 104.0],
 ];
 /// TA-Lib 0.8.2 on MULTI: the non-zero outputs of every pattern with default parameters.
-const MULTI_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const MULTI_EXPECTED: &[(&str, NonZero)] = &[
     (
         "CDLBELTHOLD",
         &[
@@ -863,7 +866,7 @@ const HIKKAKE: &[[f64; 4]] = &[
     [99.0, 102.8, 98.8, 102.5],
 ];
 /// TA-Lib 0.8.2 on HIKKAKE: the non-zero outputs of every pattern with default parameters.
-const HIKKAKE_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const HIKKAKE_EXPECTED: &[(&str, NonZero)] = &[
     ("CDLBELTHOLD", &[(37, 100)]),
     (
         "CDLCLOSINGMARUBOZU",
@@ -908,7 +911,7 @@ const HIKKAKE_EXPECTED: &[(&str, &[(usize, i32)])] = &[
 ];
 
 /// TA-Lib 0.8.2 with other penetrations: (function, penetration, sequence, non-zero outputs).
-const PENETRATION_EXPECTED: &[(&str, f64, &str, &[(usize, i32)])] = &[
+const PENETRATION_EXPECTED: &[(&str, f64, &str, NonZero)] = &[
     ("CDLABANDONEDBABY", 0.9, "THREE", &[(14, 100)]),
     ("CDLMORNINGSTAR", 0.0, "THREE", &[(14, 100)]),
     ("CDLEVENINGSTAR", 1.2, "THREE", &[]),
@@ -916,7 +919,7 @@ const PENETRATION_EXPECTED: &[(&str, f64, &str, &[(usize, i32)])] = &[
 ];
 
 /// TA-Lib 0.8.2 on THREE behind two bars with a NaN price (its wrapper starts at the first full bar).
-const LEADING_NAN_EXPECTED: &[(&str, &[(usize, i32)])] = &[
+const LEADING_NAN_EXPECTED: &[(&str, NonZero)] = &[
     ("CDL3BLACKCROWS", &[(68, -100)]),
     ("CDL3STARSINSOUTH", &[(37, 100)]),
     ("CDL3WHITESOLDIERS", &[(20, 100)]),
