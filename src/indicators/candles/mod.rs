@@ -96,6 +96,26 @@ const fn max_period(averages: &[(Setting, usize)]) -> usize {
     max
 }
 
+/// TA-Lib's `max` macro (`a > b ? a : b`; NaN-sensitive in the argument order).
+#[inline]
+pub(crate) fn max(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// TA-Lib's `min` macro (`a < b ? a : b`).
+#[inline]
+pub(crate) fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 /// One bar's prices, with TA-Lib's candle measures.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Candle {
@@ -128,21 +148,24 @@ impl Candle {
     pub fn body(&self) -> f64 {
         (self.close - self.open).abs()
     }
+    /// Top of the real body as TA-Lib's `max(close, open)`. The `_oc` variants are
+    /// `max(open, close)` / `min(open, close)`: the same number unless a price is NaN, where
+    /// C's `max`/`min` macros return their second argument; each rule uses TA-Lib's order.
     #[inline]
     pub fn body_top(&self) -> f64 {
-        if self.close > self.open {
-            self.close
-        } else {
-            self.open
-        }
+        max(self.close, self.open)
     }
     #[inline]
     pub fn body_bottom(&self) -> f64 {
-        if self.close < self.open {
-            self.close
-        } else {
-            self.open
-        }
+        min(self.close, self.open)
+    }
+    #[inline]
+    pub fn body_top_oc(&self) -> f64 {
+        max(self.open, self.close)
+    }
+    #[inline]
+    pub fn body_bottom_oc(&self) -> f64 {
+        min(self.open, self.close)
     }
     #[inline]
     pub fn upper_shadow(&self) -> f64 {
@@ -168,12 +191,12 @@ impl Candle {
     /// This real body lies wholly above `earlier`'s.
     #[inline]
     pub fn body_gap_up(&self, earlier: &Candle) -> bool {
-        self.body_bottom() > earlier.body_top()
+        self.body_bottom_oc() > earlier.body_top_oc()
     }
     /// This real body lies wholly below `earlier`'s.
     #[inline]
     pub fn body_gap_down(&self, earlier: &Candle) -> bool {
-        self.body_top() < earlier.body_bottom()
+        self.body_top_oc() < earlier.body_bottom_oc()
     }
     /// This candle's low is above `earlier`'s high.
     #[inline]

@@ -1,7 +1,7 @@
 //! Four- and five-candle patterns (cN = the candle N bars before the current one).
 
 use super::Setting::*;
-use super::{patterns, Pattern, Setting, Window};
+use super::{max, patterns, Pattern, Setting, Window};
 
 patterns! {
     /// CDL3BLACKCROWS: after a white candle, three falling black candles closing near their
@@ -42,10 +42,10 @@ patterns! {
         let hit = c3.color() == c2.color()
             && c2.color() == c1.color()
             && c0.color() == -c1.color()
-            && c2.open >= c3.body_bottom() - near3
-            && c2.open <= c3.body_top() + near3
-            && c1.open >= c2.body_bottom() - near2
-            && c1.open <= c2.body_top() + near2
+            && c2.open >= c3.body_bottom_oc() - near3
+            && c2.open <= c3.body_top_oc() + near3
+            && c1.open >= c2.body_bottom_oc() - near2
+            && c1.open <= c2.body_top_oc() + near2
             && (rising || falling);
         if hit { c1.color() * 100 } else { 0 }
     }
@@ -131,14 +131,14 @@ patterns! {
             && c3.is_black()
             && c0.is_white()
             && c3.body_gap_up(&c4)
-            && c2.body_bottom() < c4.close
-            && c1.body_bottom() < c4.close
-            && c2.body_bottom() > floor
-            && c1.body_bottom() > floor
+            && c2.body_bottom_oc() < c4.close
+            && c1.body_bottom_oc() < c4.close
+            && c2.body_bottom_oc() > floor
+            && c1.body_bottom_oc() > floor
             && c2.body_top() < c3.open
             && c1.body_top() < c2.body_top()
             && c0.open > c1.close
-            && c0.close > c3.high.max(c2.high).max(c1.high);
+            && c0.close > max(max(c3.high, c2.high), c1.high);
         if hit { 100 } else { 0 }
     }
 
@@ -150,7 +150,7 @@ patterns! {
         let (c4, c3, c2, c1, c0) = (w.c(4), w.c(3), w.c(2), w.c(1), w.c(0));
         // The trend's sign turns "rising" and "falling" into one set of comparisons.
         let s = f64::from(c4.color());
-        let within = |c: super::Candle| c.body_bottom() < c4.high && c.body_top() > c4.low;
+        let within = |c: super::Candle| c.body_bottom_oc() < c4.high && c.body_top_oc() > c4.low;
         let hit = c4.body() > w.avg(BodyLong, 4)
             && c3.body() < w.avg(BodyShort, 3)
             && c2.body() < w.avg(BodyShort, 2)

@@ -83,8 +83,8 @@ patterns! {
         let hit = c.body() <= w.avg(BodyDoji, 0)
             && c.lower_shadow() > long
             && c.upper_shadow() > long
-            && c.body_bottom() <= mid + near
-            && c.body_top() >= mid - near;
+            && c.body_bottom_oc() <= mid + near
+            && c.body_top_oc() >= mid - near;
         if hit { 100 } else { 0 }
     }
 

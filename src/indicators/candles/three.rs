@@ -303,10 +303,10 @@ patterns! {
             return 0;
         }
         let mut out = 0;
-        if c1.body_gap_up(&c2) && c0.body_top() < c1.body_top() {
+        if c1.body_gap_up(&c2) && c0.body_top_oc() < c1.body_top_oc() {
             out = -100;
         }
-        if c1.body_gap_down(&c2) && c0.body_bottom() > c1.body_bottom() {
+        if c1.body_gap_down(&c2) && c0.body_bottom_oc() > c1.body_bottom_oc() {
             out = 100;
         }
         out
