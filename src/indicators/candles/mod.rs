@@ -304,12 +304,19 @@ pub(crate) trait Pattern: Clone + Default + std::fmt::Debug {
     fn detect(&mut self, w: &Window) -> i32;
 }
 
+/// Recent candles and running totals. Boxed: at about 1 KB it would otherwise set the size of
+/// every indicator's state (`AnyKernel` is an enum).
+#[derive(Debug, Clone)]
+struct History {
+    ring: Ring,
+    totals: Totals,
+}
+
 /// The streaming kernel of any pattern `P`.
 #[derive(Debug, Clone)]
 pub(crate) struct CdlK<P: Pattern> {
     pattern: P,
-    ring: Ring,
-    totals: Totals,
+    history: Box<History>,
     seen: usize,
     penetration: f64,
 }
@@ -318,8 +325,10 @@ impl<P: Pattern> Kernel for CdlK<P> {
     fn new(p: &Resolved) -> Self {
         CdlK {
             pattern: P::default(),
-            ring: Ring::new(),
-            totals: [[0.0; 5]; SETTINGS],
+            history: Box::new(History {
+                ring: Ring::new(),
+                totals: [[0.0; 5]; SETTINGS],
+            }),
             seen: 0,
             penetration: p.real("penetration"),
         }
@@ -342,29 +351,30 @@ impl<P: Pattern> Kernel for CdlK<P> {
         }
         let t = self.seen;
         self.seen += 1;
-        self.ring.push(candle);
+        let History { ring, totals } = &mut *self.history;
+        ring.push(candle);
         let first = P::LOOKBACK - P::PRIMING;
         if t < first {
             // Priming: each total starts as the plain sum of the `period` measures before
             // its candle at the first evaluation.
             for &(s, back) in P::AVERAGES {
                 if t + back < first && t + back + s.period() >= first {
-                    self.totals[s as usize][back] += candle.measure(s.spec().0);
+                    totals[s as usize][back] += candle.measure(s.spec().0);
                 }
             }
             return NAN3;
         }
         let signal = self.pattern.detect(&Window {
-            ring: &self.ring,
-            totals: &self.totals,
+            ring,
+            totals,
             index: t,
             penetration: self.penetration,
         });
         for &(s, back) in P::AVERAGES {
             let kind = s.spec().0;
-            let newest = self.ring.at(back).measure(kind);
-            let oldest = self.ring.at(back + s.period()).measure(kind);
-            self.totals[s as usize][back] += newest - oldest;
+            let newest = ring.at(back).measure(kind);
+            let oldest = ring.at(back + s.period()).measure(kind);
+            totals[s as usize][back] += newest - oldest;
         }
         if t < P::LOOKBACK {
             NAN3
@@ -391,3 +401,4 @@ macro_rules! patterns {
     )* };
 }
 pub(crate) use patterns;
+
