@@ -116,6 +116,26 @@ pub(crate) fn min(a: f64, b: f64) -> f64 {
     }
 }
 
+/// Whether pattern `P`'s declaration fits the machinery: every average's candle within the
+/// span and the totals table, its window inside the ring, and already full at the first
+/// evaluated bar. Checked at compile time for each pattern.
+const fn well_formed<P: Pattern>() -> bool {
+    let mut i = 0;
+    let first_ok = P::PRIMING <= P::LOOKBACK;
+    let mut ok = first_ok;
+    while i < P::AVERAGES.len() {
+        let (s, back) = P::AVERAGES[i];
+        ok = ok
+            && back <= P::SPAN
+            && back < 5
+            && back + s.period() < RING
+            && first_ok
+            && back + s.period() <= P::LOOKBACK - P::PRIMING;
+        i += 1;
+    }
+    ok
+}
+
 /// One bar's prices, with TA-Lib's candle measures.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Candle {
@@ -323,6 +343,12 @@ pub(crate) struct CdlK<P: Pattern> {
 
 impl<P: Pattern> Kernel for CdlK<P> {
     fn new(p: &Resolved) -> Self {
+        const {
+            assert!(
+                well_formed::<P>(),
+                "pattern declaration does not fit the candle history"
+            )
+        };
         CdlK {
             pattern: P::default(),
             history: Box::new(History {
@@ -401,4 +427,3 @@ macro_rules! patterns {
     )* };
 }
 pub(crate) use patterns;
-
