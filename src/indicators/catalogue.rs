@@ -355,6 +355,67 @@ declare! {
     // ---- end of overlap studies and cycles ----
 
     // ---- candlestick patterns (candles.rs) ----
+    CDL2CROWS => CdlK<TwoCrows>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3BLACKCROWS => CdlK<ThreeBlackCrows>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3INSIDE => CdlK<ThreeInside>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3LINESTRIKE => CdlK<ThreeLineStrike>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3OUTSIDE => CdlK<ThreeOutside>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3STARSINSOUTH => CdlK<ThreeStarsInSouth>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDL3WHITESOLDIERS => CdlK<ThreeWhiteSoldiers>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLABANDONEDBABY => CdlK<AbandonedBaby>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.3, 0.0, REAL_MAX)], ["integer"];
+    CDLADVANCEBLOCK => CdlK<AdvanceBlock>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLBELTHOLD => CdlK<BeltHold>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLBREAKAWAY => CdlK<Breakaway>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLCLOSINGMARUBOZU => CdlK<ClosingMarubozu>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLCONCEALBABYSWALL => CdlK<ConcealBabysWall>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLCOUNTERATTACK => CdlK<Counterattack>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLDARKCLOUDCOVER => CdlK<DarkCloudCover>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.5, 0.0, REAL_MAX)], ["integer"];
+    CDLDOJI => CdlK<Doji>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLDOJISTAR => CdlK<DojiStar>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLDRAGONFLYDOJI => CdlK<DragonflyDoji>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLENGULFING => CdlK<Engulfing>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLEVENINGDOJISTAR => CdlK<EveningDojiStar>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.3, 0.0, REAL_MAX)], ["integer"];
+    CDLEVENINGSTAR => CdlK<EveningStar>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.3, 0.0, REAL_MAX)], ["integer"];
+    CDLGAPSIDESIDEWHITE => CdlK<GapSideSideWhite>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLGRAVESTONEDOJI => CdlK<GravestoneDoji>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHAMMER => CdlK<Hammer>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHANGINGMAN => CdlK<HangingMan>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHARAMI => CdlK<Harami>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHARAMICROSS => CdlK<HaramiCross>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHIGHWAVE => CdlK<HighWave>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHIKKAKE => CdlK<Hikkake>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHIKKAKEMOD => CdlK<HikkakeMod>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLHOMINGPIGEON => CdlK<HomingPigeon>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLIDENTICAL3CROWS => CdlK<Identical3Crows>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLINNECK => CdlK<InNeck>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLINVERTEDHAMMER => CdlK<InvertedHammer>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLKICKING => CdlK<Kicking>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLKICKINGBYLENGTH => CdlK<KickingByLength>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLLADDERBOTTOM => CdlK<LadderBottom>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLLONGLEGGEDDOJI => CdlK<LongLeggedDoji>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLLONGLINE => CdlK<LongLine>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLMARUBOZU => CdlK<Marubozu>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLMATCHINGLOW => CdlK<MatchingLow>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLMATHOLD => CdlK<MatHold>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.5, 0.0, REAL_MAX)], ["integer"];
+    CDLMORNINGDOJISTAR => CdlK<MorningDojiStar>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.3, 0.0, REAL_MAX)], ["integer"];
+    CDLMORNINGSTAR => CdlK<MorningStar>, "Pattern Recognition", [Open, High, Low, Close], [real("penetration", 0.3, 0.0, REAL_MAX)], ["integer"];
+    CDLONNECK => CdlK<OnNeck>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLPIERCING => CdlK<Piercing>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLRICKSHAWMAN => CdlK<Rickshawman>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLRISEFALL3METHODS => CdlK<RiseFall3Methods>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSEPARATINGLINES => CdlK<SeparatingLines>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSHOOTINGSTAR => CdlK<ShootingStar>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSHORTLINE => CdlK<ShortLine>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSPINNINGTOP => CdlK<SpinningTop>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSTALLEDPATTERN => CdlK<StalledPattern>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLSTICKSANDWICH => CdlK<StickSandwich>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLTAKURI => CdlK<Takuri>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLTASUKIGAP => CdlK<TasukiGap>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLTHRUSTING => CdlK<Thrusting>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLTRISTAR => CdlK<Tristar>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLUNIQUE3RIVER => CdlK<Unique3River>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLUPSIDEGAP2CROWS => CdlK<UpsideGap2Crows>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
+    CDLXSIDEGAP3METHODS => CdlK<XSideGap3Methods>, "Pattern Recognition", [Open, High, Low, Close], [], ["integer"];
 
     // ---- end of candlestick patterns ----
 

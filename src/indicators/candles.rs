@@ -1,1 +1,0 @@
-//! Candlestick pattern recognition (TA-Lib's 61 CDL functions).
