@@ -562,12 +562,24 @@ pub fn watchlist_signals(
     if !watchlist.is_object() || Array::is_array(watchlist) {
         return Err(Error::invalid_input("watchlist must be an object { SYMBOL: data }").with("field", "watchlist").into());
     }
+    // Keys and values are read through Reflect (a throwing getter or Proxy trap is caught) and
+    // the number of symbols is bounded before any series is read.
+    const MAX_SYMBOLS: usize = 10_000;
+    let keys = js_sys::Reflect::own_keys(watchlist)
+        .map_err(|_| Error::invalid_input("the watchlist's keys could not be read").with("field", "watchlist"))?;
+    if keys.length() as usize > MAX_SYMBOLS {
+        return Err(Error::resource_limit(format!("the watchlist has {} entries, more than the limit of {MAX_SYMBOLS}", keys.length()))
+            .with("field", "watchlist")
+            .with("limit", MAX_SYMBOLS as u64)
+            .into());
+    }
     let mut symbols = Vec::new();
-    for entry in Object::entries(watchlist.unchecked_ref()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let symbol = pair.get(0).as_string().unwrap_or_default();
+    for key in keys.iter() {
+        let Some(symbol) = key.as_string() else { continue };
         // A JS-side read failure is kept as that symbol's error.
-        let series = read_series(&pair.get(1)).map_err(|e| js_error_to_error(&e));
+        let series = js_sys::Reflect::get(watchlist, &key)
+            .and_then(|v| read_series(&v))
+            .map_err(|e| js_error_to_error(&e));
         symbols.push((symbol, series));
     }
     let items = symbols.iter().map(|(s, r)| (s.clone(), r.as_ref().map(SeriesColumns::view).map_err(Clone::clone)));

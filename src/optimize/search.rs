@@ -21,7 +21,7 @@ pub const DRAWS_PER_TRY: u64 = 100;
 pub const MAX_COMBINATIONS_CEILING: u64 = 5_000_000;
 /// Random draws per plan, whatever `maxTries` asks: a constraint that never holds ends the
 /// planning after this many draws instead of spinning (then the search has fewer candidates).
-pub const MAX_RANDOM_DRAWS: u64 = 200_000;
+pub const MAX_RANDOM_DRAWS: u64 = 50_000;
 /// Default number of random samples.
 pub const DEFAULT_MAX_TRIES: u64 = 100;
 
