@@ -23,8 +23,15 @@ export function typed(e, where) {
     return typedError('InternalError', 'INTERNAL', `${where}: the WebAssembly module trapped (${e.message}); please report it with the input that caused it`, { function: where }, e);
   }
   const message = e !== null && typeof e === 'object' && typeof e.message === 'string' ? e.message : String(e);
-  return typedError('InvalidInputError', 'INVALID_INPUT', `${where}: ${message}`, { function: where }, e);
+  // Failures of the glue's own conversions are bad input; anything else was thrown by the
+  // caller's code (a callback, a getter) and comes back as CALLBACK_FAILED with it as `cause`.
+  if (GLUE_FAILURE.test(message)) {
+    return typedError('InvalidInputError', 'INVALID_INPUT', `${where}: ${message}`, { function: where }, e);
+  }
+  return typedError('CallbackFailedError', 'CALLBACK_FAILED', `${where}: your code threw: ${message}`, { function: where }, e);
 }
+
+const GLUE_FAILURE = /null pointer passed to rust|recursive use of an object|take ownership of Rust value|already (mutably )?borrowed|Cannot convert|Cannot mix BigInt|expected (an )?instance of|Invalid (array|typed array) length|Maximum call stack|is not a function|is not iterable|Cannot read propert/;
 
 /** Calls `fn` with typed errors, for sync results and promises alike. */
 export function guardCall(fn, where, self, args) {
@@ -61,7 +68,7 @@ export function guardClass(C) {
     if (typeof d.value === 'function') {
       const fn = d.value;
       d.value = key === 'free' || key === Symbol.dispose
-        ? function free() { if (this instanceof C && this.__wbg_ptr) fn.call(this); } // idempotent
+        ? function free() { if (this instanceof C && this.__wbg_ptr) guardCall(fn, where, this, []); } // idempotent
         : function guarded(...args) { checkReceiver(C, this, where); return guardCall(fn, where, this, args); };
     }
     if (d.get) {

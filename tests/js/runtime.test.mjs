@@ -234,7 +234,8 @@ test('PerformanceMonitor: track sync and async, lastN, summary, prometheus, clea
   assert.equal(m.track('sync', () => 5), 5);
   assert.throws(() => m.track('sync', () => { throw new Error('boom'); }), /boom/);
   assert.equal(await m.track('async', async () => { await sleep(10); return 'ok'; }), 'ok');
-  await assert.rejects(m.track('async', async () => { throw new TypeError('nope'); }), TypeError);
+  // A user's exception comes back typed, with the original as `cause`.
+  await assert.rejects(m.track('async', async () => { throw new TypeError('nope'); }), (e) => typeof e.code === 'string' && e.cause instanceof TypeError);
   m.record('manual', 12.5, true);
   const s = m.summary();
   assert.equal(s.total, 5);
