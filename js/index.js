@@ -3,7 +3,7 @@
 // isolated with SharedArrayBuffer, else the thread-less one), instantiates ONLY that build and
 // binds every named export to it, so objects of the two builds can never be mixed. Named
 // exports called before `load()` resolves throw INVALID_INPUT (reason 'not_loaded').
-import { bindBuild } from './api.js';
+import { bindBuild } from './binding.js';
 import * as api from './api.js';
 import { typed } from './guard.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as single from './single/stratlab.js';
 import * as api from './api.js';
-import { bindBuild } from './api.js';
+import { bindBuild } from './binding.js';
 
 single.initSync({ module: readFileSync(new URL('./single/stratlab_bg.wasm', import.meta.url)) });
 bindBuild(single, 'single');

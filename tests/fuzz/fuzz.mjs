@@ -17,7 +17,7 @@ export function rng(seed) {
 }
 
 const CSV = 'time,open,high,low,close,volume\n' + Array.from({ length: 60 }, (_, i) =>
-  `2020-01-${String(1 + (i % 28)).padStart(2, '0')}T${String(Math.floor(i / 28)).padStart(2, '0')}:00:00Z,${10 + i},${11 + i},${9 + i},${10.5 + i},${100 + i}`).join('\n');
+  `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${10 + i},${11 + i},${9 + i},${10.5 + i},${100 + i}`).join('\n');
 
 function deep(n, arrays) {
   let v = 1;
@@ -31,7 +31,7 @@ export function values(rand, data) {
   const throwing = { get close() { throw new Error('getter'); } };
   const proxy = new Proxy({}, { ownKeys() { throw new Error('trap'); } });
   const freed = sl.Ohlcv.fromCsv(CSV); freed.free();
-  const n = data.length;
+  const n = 60; // CSV's bars (data may have been freed by an earlier call)
   const names = ['SMA', 'MACD', 'BBANDS', 'CDLDOJI', 'MAMA', 'HT_SINE', 'ADD', 'MAVP', 'sma', '', 'NOPE', 'SmaCross', 'RsiReversion'];
   const atoms = [
     () => undefined, () => null, () => NaN, () => Infinity, () => -Infinity, () => -0, () => 0, () => 1, () => -1,
@@ -65,7 +65,7 @@ const SKIP = new Set(['default', 'load', 'threadsSupported', 'initThreadPool']);
 const isClass = (v) => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
 
 /** Every callable entry point: [label, (args) => result]. */
-export function entryPoints(data) {
+export function entryPoints(getData) {
   const eps = [];
   for (const [name, v] of Object.entries(sl)) {
     if (SKIP.has(name) || typeof v !== 'function') continue;
@@ -78,8 +78,8 @@ export function entryPoints(data) {
         if (key === 'constructor') continue;
         const d = Object.getOwnPropertyDescriptor(v.prototype, key);
         // On a wrong receiver (the data), and on a real instance when one can be made.
-        if (typeof d.value === 'function') eps.push([`${name}#${key}`, (args) => d.value.apply(args[0] ?? data, args.slice(1))]);
-        if (d.get) eps.push([`${name}#get ${key}`, (args) => d.get.call(args[0] ?? data)]);
+        if (typeof d.value === 'function') eps.push([`${name}#${key}`, (args) => d.value.apply(args[0] ?? getData(), args.slice(1))]);
+        if (d.get) eps.push([`${name}#get ${key}`, (args) => d.get.call(args[0] ?? getData())]);
       }
     } else {
       eps.push([name, (args) => v(...args)]);
@@ -101,12 +101,15 @@ function stillWorks() {
 
 /** Runs `iterations` inputs per entry point; returns {calls, perEntry, failures}. */
 export async function runFuzz({ iterations = 200, seed = 1, onlyEntry } = {}) {
-  const data = sl.Ohlcv.fromCsv(CSV);
+  let data = sl.Ohlcv.fromCsv(CSV);
   const failures = [];
   let calls = 0;
-  const eps = entryPoints(data).filter(([label]) => !onlyEntry || label === onlyEntry);
+  // Entry points read the current `data` through a function, so a call that frees it (e.g.
+  // `Ohlcv#free` on it) only costs a fresh copy.
+  const eps = entryPoints(() => data).filter(([label]) => !onlyEntry || label === onlyEntry);
   for (const [label, call] of eps) {
     for (let i = 0; i < iterations; i++) {
+      if (data.__wbg_ptr === 0) data = sl.Ohlcv.fromCsv(CSV);
       const s = seed * 1_000_003 + i;
       const rand = rng(s);
       const pick = values(rand, data);
