@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 /// Accepts an `Ohlcv` instance (anything with `toColumns()`) or plain
 /// `{time, open, high, low, close, volume?}` columns.
-fn ohlcv_from(data: &JsValue) -> JsResult<Ohlcv> {
+pub(crate) fn ohlcv_from(data: &JsValue) -> JsResult<Ohlcv> {
     if !data.is_object() {
         return Err(Error::invalid_input("data must be an Ohlcv or {time, open, high, low, close, volume?} columns")
             .with("field", "data")
