@@ -84,9 +84,10 @@ test('multiTimeframe: weekly indicators aligned to completed weeks, no look-ahea
     }
   }
   // Within a week the weekly value does not move: it only changes on the first bar of a week.
+  const time = goog.time;
   const day = (t) => new Date(t).getUTCDay();
   for (let i = 1; i < goog.length; i++) {
-    if (!same(rsi[i], rsi[i - 1])) assert.ok(day(goog.time[i]) <= day(goog.time[i - 1]), `bar ${i}`);
+    if (!same(rsi[i], rsi[i - 1])) assert.ok(day(time[i]) <= day(time[i - 1]), `bar ${i}`);
   }
 });
 
