@@ -239,6 +239,10 @@ fn bad_specs_are_typed_errors() {
     );
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     assert_eq!(
+        e.detail("field").and_then(|v| v.as_str()),
+        Some("indicators.s")
+    );
+    assert_eq!(
         code(&goog, json!({"timeframes": ["1w"], "signal": [1, 0]})).code,
         ErrorCode::InvalidInput
     );
@@ -257,5 +261,35 @@ fn bad_specs_are_typed_errors() {
     assert_eq!(
         code(&goog, json!({"timeframes": ["1w"], "minAgreement": 0})).code,
         ErrorCode::InvalidParameter
+    );
+}
+
+#[test]
+fn output_size_is_bounded_before_computing() {
+    // 200,000 minute bars × 8 timeframes × (trend + 32 MACDs × 3 columns) is far over the limit.
+    let n = 200_000;
+    let time: Vec<i64> = (0..n as i64).map(|i| i * 60_000).collect();
+    let price: Vec<f64> = (0..n).map(|i| 100.0 + (i % 50) as f64).collect();
+    let data = Ohlcv::new(
+        time,
+        price.clone(),
+        price.clone(),
+        price.clone(),
+        price,
+        vec![],
+    )
+    .expect("bars");
+    let macds: serde_json::Map<String, serde_json::Value> = (0..32)
+        .map(|k| (format!("m{k}"), json!({"name": "MACD"})))
+        .collect();
+    let tfs = ["5m", "15m", "30m", "1h", "2h", "4h", "1d", "1w"];
+    let started = std::time::Instant::now();
+    let e =
+        run(&data, json!({"timeframes": tfs, "indicators": macds})).expect_err("over the limit");
+    assert_eq!(e.code, ErrorCode::ResourceLimit);
+    assert_eq!(e.detail("limit").and_then(|v| v.as_u64()), Some(32_000_000));
+    assert!(
+        started.elapsed().as_millis() < 500,
+        "refused without computing"
     );
 }

@@ -348,7 +348,15 @@ pub fn multi_timeframe(data: &Ohlcv, spec: &MtfSpec) -> Result<MtfResult> {
             }
             Ok(cols)
         })
-        .map_err(|e| e.with("field", "timeframes").with("timeframe", tf.as_str()))?
+        .map_err(|e| {
+            // Resampling errors name the timeframe; indicator errors keep their own field.
+            let e = if e.detail("field").is_none() {
+                e.with("field", "timeframes")
+            } else {
+                e
+            };
+            e.with("timeframe", tf.as_str())
+        })?
         .into_iter();
         let trend = aligned.next().unwrap_or_default();
         let mut indicators = Vec::with_capacity(spec.indicators.len());
