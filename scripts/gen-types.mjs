@@ -14,17 +14,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** `{catalogue, strategies, statKeys}` from the built package: the values JS users see. */
+/** `{catalogue, strategies, stats}` from the built package: the values JS users see. */
 export async function declarationsFromPackage(pkgDir = join(root, 'pkg')) {
   const api = await import(pathToFileURL(join(pkgDir, 'node.js')).href);
-  // The statistic names are the keys of a real backtest's `stats` (three flat bars, no trades).
+  // The statistics' names, order and value kinds are those of a real backtest's `stats`
+  // (three flat bars, no trades).
   const flat = [1, 1, 1];
   const { stats } = api.backtest(
     { time: [0, 86_400_000, 172_800_000], open: flat, high: flat, low: flat, close: flat },
     { signals: ['HOLD', 'HOLD', 'HOLD'] },
   );
-  return { catalogue: api.catalogue(), strategies: api.strategies(), statKeys: Object.keys(stats) };
+  return { catalogue: api.catalogue(), strategies: api.strategies(), stats };
 }
+
+/** TypeScript type of a sample statistic: text stays text; numbers (NaN → null in JSON) are numbers. */
+const statType = (v) => (typeof v === 'string' ? 'string' : 'number');
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (k) => (IDENT.test(k) ? k : JSON.stringify(k));
@@ -48,7 +52,7 @@ function check(decl) {
     }
   }
   if (!Array.isArray(decl.strategies)) fail('strategies is not a list');
-  if (!Array.isArray(decl.statKeys) || decl.statKeys.length === 0) fail('statKeys is empty');
+  if (decl.stats === null || typeof decl.stats !== 'object' || Object.keys(decl.stats).length === 0) fail('stats is empty');
 }
 
 function paramDoc(p) {
@@ -112,14 +116,24 @@ export function renderTypes(decl) {
     }
     out.push('  };');
   }
+  const statKeys = Object.keys(decl.stats);
   out.push(
     '}',
     '',
-    "/** backtesting.py's statistic names, in its order (the keys of `BacktestResult.stats`). */",
-    `export type StatKey = ${union(decl.statKeys)};`,
+    "/** backtesting.py's statistics, in its order: durations in days, `Start`/`End` as ISO text, NaN",
+    ' *  where backtesting.py has none (the `stats` of a backtest or portfolio). */',
+    'export interface BacktestStats {',
+    ...statKeys.map((k) => `  ${key(k)}: ${statType(decl.stats[k])};`),
+    '}',
+    '',
+    "/** backtesting.py's statistic names. */",
+    'export type StatKey = keyof BacktestStats;',
+    '',
+    '/** The numeric statistics (what an optimizer can maximize or minimize). */',
+    `export type NumericStatKey = ${union(statKeys.filter((k) => statType(decl.stats[k]) === 'number'))};`,
     '',
     '/** The statistic names as a tuple, in order. */',
-    `export type StatKeys = [${decl.statKeys.map(lit).join(', ')}];`,
+    `export type StatKeys = [${statKeys.map(lit).join(', ')}];`,
     '',
   );
   // Long unions open with a line break after '='; no trailing blanks.
@@ -144,7 +158,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const from = opt('--from');
   const decl = from ? JSON.parse(readFileSync(from, 'utf8')) : await declarationsFromPackage();
-  // A bare catalogue array (older dumps) has no strategies/statKeys: refuse rather than guess.
-  const path = writeTypes(Array.isArray(decl) ? { catalogue: decl } : decl, opt('--out'));
+  const path = writeTypes(decl, opt('--out'));
   console.log(`wrote ${path}`);
 }

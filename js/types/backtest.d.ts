@@ -1,13 +1,13 @@
 import type { SignalColumn, SignalText } from './common.js';
 import type { MarketData } from './data.js';
-import type { StatKey, StrategyAlias, StrategyName, StrategyParamsOf } from './indicators.js';
+import type {
+  BacktestStats, NumericStatKey, StatKey, StatKeys, StrategyAlias, StrategyName, StrategyParamsOf,
+} from './indicators.js';
 import type { Rules } from './rules.js';
 
-export type { StatKey, StrategyAlias, StrategyName, StrategyParamsOf };
-
-/** backtesting.py's statistics (`'Return [%]'`, `'Sharpe Ratio'`, `'# Trades'`, ...): durations in
- *  days, `Start`/`End` in ms since the epoch; NaN where backtesting.py has none. */
-export type BacktestStats = { [K in StatKey]: number };
+// BacktestStats (backtesting.py's `'Return [%]'`, `'Sharpe Ratio'`, `'# Trades'`, ...) and the
+// strategy tables are generated from the Rust declarations.
+export type { BacktestStats, NumericStatKey, StatKey, StatKeys, StrategyAlias, StrategyName, StrategyParamsOf };
 
 export type Semantics = 'backtesting.py' | 'backtesting' | 'backtestingpy' | 'vectorbt' | 'vbt';
 export type ExitReason = 'signal' | 'stop_loss' | 'take_profit' | 'trailing' | 'end';

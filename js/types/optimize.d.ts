@@ -1,6 +1,6 @@
 import type { ErrorCode, ParamValue } from './common.js';
 import type { Ohlcv } from './data.js';
-import type { BacktestOptions, BacktestStats, OrderOptions, StatKey, StrategyAlias, StrategyName } from './backtest.js';
+import type { BacktestOptions, BacktestStats, NumericStatKey, OrderOptions, StrategyAlias, StrategyName } from './backtest.js';
 import type { Rules } from './rules.js';
 
 /** One parameter's search space: fixed value, choice, range (stop exclusive) or distribution. */
@@ -10,8 +10,8 @@ export type SpaceEntry = ParamValue | ParamValue[]
   | { uniform: [number, number] } | { quniform: [number, number, number] }
   | { loguniform: [number, number] } | { randint: [number, number] };
 
-/** The objective: a statistic name, or 'Total Return'. */
-export type Objective = StatKey | 'Total Return';
+/** The objective: a numeric statistic name, or 'Total Return'. */
+export type Objective = NumericStatKey | 'Total Return';
 
 export interface OptimizeConfig extends BacktestOptions, OrderOptions {
   /** A built-in strategy (name or alias); or give `rules`. */
@@ -47,7 +47,7 @@ export interface FoldReport {
   fold: number; train: TimeWindow; test: TimeWindow;
   status: 'complete' | 'timeout' | 'cancelled' | 'no_result';
   params: Params | null; inSample: number; outOfSample: number;
-  testStats: Partial<BacktestStats> & Record<string, number> | null;
+  testStats: EvaluationStats | null;
   combinations: number;
 }
 

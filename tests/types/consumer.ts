@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const dd: Float64Array = result.equity.DrawdownPct;
   const statKeys: StatKey[] = Object.keys(result.stats) as StatKey[];
   const stats: BacktestStats = result.stats;
-  console.log(ret, sharpe, count, firstExit, eq, dd, statKeys, stats.Start);
+  const start: string = stats.Start;
+  console.log(ret, sharpe, count, firstExit, eq, dd, statKeys, start);
 
   backtest({ time, open, high, low, close }, { strategy: 'RSI', params: { timeperiod: 14 }, direction: 'long', sl: 0.03, tp: 0.06 });
   backtest(data, { signals: ['BUY', 'HOLD', 'SELL'], warmup: 0, trade_on_close: true, intrabar: 'ohlc' });
