@@ -21,7 +21,6 @@ export interface StateStoreOptions {
 }
 export interface StateRecovery { recovered: boolean; found?: string; used?: string; reason?: string }
 export interface MemoryUsage { total: number; byKey: Record<string, number> }
-export interface StateChange { key: string; type: 'set' | 'delete' | 'clear' | (string & {}) }
 
 export class StateStore {
   private constructor();
@@ -45,6 +44,4 @@ export class StateStore {
   save(): Promise<void>;
   close(): Promise<void>;
   snapshot(): Promise<Uint8Array>;
-  addEventListener(type: 'change', listener: (event: CustomEvent<StateChange> | StateChange) => void): void;
-  removeEventListener(type: 'change', listener: (event: CustomEvent<StateChange> | StateChange) => void): void;
 }
