@@ -14,8 +14,18 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 fn main() -> Result<(), stratlab::Error> {
     let flat = vec![1.0; 3];
-    let data = Ohlcv::new(vec![0, 86_400_000, 172_800_000], flat.clone(), flat.clone(), flat.clone(), flat, vec![])?;
-    let run = backtest_request(&data, &serde_json::json!({"signals": ["HOLD", "HOLD", "HOLD"]}))?;
+    let data = Ohlcv::new(
+        vec![0, 86_400_000, 172_800_000],
+        flat.clone(),
+        flat.clone(),
+        flat.clone(),
+        flat,
+        vec![],
+    )?;
+    let run = backtest_request(
+        &data,
+        &serde_json::json!({"signals": ["HOLD", "HOLD", "HOLD"]}),
+    )?;
     // Assembled by hand so `stats` keeps backtesting.py's key order (a serde_json map sorts keys).
     println!(
         "{{\"catalogue\":{},\"strategies\":{},\"stats\":{}}}",
