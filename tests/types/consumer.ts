@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   const names: IndicatorName[] = entries.map((e) => e.name);
   const period: IndicatorParams<'RSI'>['timeperiod'] = 14;
   const out: IndicatorOutputs<'ATR'> = atr;
-  console.log(hist, smaValues, slowk, obv.real, upper, warmup, names, period, out.real);
+  // A name only known at run time (from the catalogue, a form field) works with a whole Ohlcv.
+  const dynamicName: IndicatorName = names[0] ?? 'SMA';
+  const dynamic = indicator(dynamicName, data, { timeperiod: 10 });
+  const firstOutput: Float64Array | undefined = Object.values(dynamic)[0];
+  const kind: 'integer' | 'real' | 'matype' | undefined = entries[0]?.params[0]?.kind;
+  console.log(hist, smaValues, slowk, obv.real, upper, warmup, names, period, out.real, firstOutput, kind);
 
   // @ts-expect-error an indicator name that does not exist
   indicator('SMAA', close);
