@@ -1,22 +1,77 @@
-export * from './single/stratlab.js';
+// stratlab's public types (hand-written; indicator, strategy and statistic names come from
+// ./types/indicators.d.ts, generated from the Rust declarations by scripts/gen-types.mjs).
+// See docs/types.md. No `any`: tests/types checks that with tsc --strict and a grep.
+export * from './types/common.js';
+export * from './types/data.js';
+export * from './types/indicator-api.js';
+export * from './types/backtest.js';
+export * from './types/rules.js';
+export * from './types/optimize.js';
+export * from './types/merge.js';
+export * from './types/portfolio.js';
+export * from './types/runtime.js';
+export * from './types/forecast.js';
+export * from './types/analysis.js';
+export * from './types/state.js';
+import type { IndicatorInputs, IndicatorName, IndicatorOutputsOf, IndicatorParamsOf } from './types/indicator-api.js';
 
 export interface LoadOptions {
   /** 'auto' (default): threads when cross-origin isolated; true: require them; false: never. */
   threads?: 'auto' | boolean;
   /** Worker threads for the pool (default: navigator.hardwareConcurrency). */
   threadCount?: number;
-  /** Where to find the thread-less .wasm (URL, Response, bytes or WebAssembly.Module). */
-  module_or_path?: unknown;
+  /** Where to find the thread-less .wasm. */
+  module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response>;
 }
+
+/** Every named export of the package (what `LoadResult.api` holds). */
+export type Api = typeof import('./index.js');
 
 export interface LoadResult {
   build: 'threads' | 'single';
   reason: string;
   threads: number;
-  /** The chosen build's exports (the threaded module when build === 'threads'). */
-  api: typeof import('./single/stratlab.js') & Record<string, unknown>;
+  /** The package's named exports, bound to the chosen build. */
+  api: Api;
 }
 
-export function load(options?: LoadOptions): Promise<LoadResult>;
-export function threadsSupported(): boolean;
+/** Initialise stratlab once (idempotent). Named exports throw INVALID_INPUT before it resolves (browsers, Deno). */
+export declare function load(options?: LoadOptions): Promise<LoadResult>;
+/** True when the threaded build can run here (cross-origin isolated + SharedArrayBuffer). */
+export declare function threadsSupported(): boolean;
 export default load;
+
+export interface BuildInfo { version: string; threads: boolean }
+export declare function buildInfo(): BuildInfo;
+/** Threads in the pool (1 on the thread-less build). */
+export declare function threadCount(): number;
+/** Σ i² for i < n on the pool: a check that threads work. */
+export declare function parallelSumOfSquares(n: number): { result: number; threads: number };
+/** Threaded build only (load() calls it): starts the worker pool. */
+export declare function initThreadPool(threads: number): Promise<void>;
+
+/** The operations a WorkerPool can run, with their usual arguments and results. */
+export type PoolOperation =
+  | 'indicator' | 'indicatorOhlcv' | 'features' | 'backtest' | 'strategySignals' | 'ruleSignals'
+  | 'optimize' | 'optimizeBatch' | 'walkForward' | 'portfolio' | 'mergeSignals' | 'tickerSignals'
+  | 'watchlistSignals' | 'forecast' | 'analyzeRegime' | 'multiTimeframe';
+type PoolFunctions = { [K in PoolOperation]: Api[K] };
+type Fn = (...args: never[]) => object | number;
+type PoolArgs<K extends PoolOperation> = PoolFunctions[K] extends Fn ? Parameters<PoolFunctions[K]> : never;
+type PoolResult<K extends PoolOperation> = PoolFunctions[K] extends Fn ? Awaited<ReturnType<PoolFunctions[K]>> : never;
+
+export interface PoolRunOptions { timeoutMs?: number; signal?: AbortSignal; priority?: number }
+
+/** stratlab operations in Web Workers / worker_threads; a timeout or abort terminates the worker. */
+export declare class WorkerPool {
+  constructor(options?: { size?: number });
+  readonly size: number;
+  run<N extends IndicatorName>(
+    op: 'indicator', args: [name: N, inputs: IndicatorInputs<N>, params?: Partial<IndicatorParamsOf[N]> | null],
+    options?: PoolRunOptions,
+  ): Promise<IndicatorOutputsOf[N]>;
+  run<K extends PoolOperation>(
+    op: K, args: PoolArgs<K>, options?: PoolRunOptions,
+  ): Promise<PoolResult<K>>;
+  close(): Promise<void>;
+}

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSy
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateTypes } from './gen-types.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -144,6 +145,8 @@ if (!args.has('--single-only')) {
 // 3. The loader, types and package.json.
 cpSync(join(root, 'js'), pkgDir, { recursive: true });
 await writeApi();
+// pkg/types/indicators.d.ts: indicator/strategy/statistic types from the Rust declarations.
+await generateTypes(pkgDir);
 // The optimizer's dedicated Worker ships in the package too (export './worker'); in pkg/ the
 // builds sit next to it instead of under ./pkg/.
 const workerSrc = readFileSync(join(root, 'www', 'optimize-worker.js'), 'utf8');
@@ -167,7 +170,7 @@ const manifest = {
     './worker': './optimize-worker.js',
     './package.json': './package.json',
   },
-  files: ['*.js', '*.d.ts', 'single/', 'threads/'],
+  files: ['*.js', '*.d.ts', 'types/', 'single/', 'threads/'],
   sideEffects: false,
 };
 writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

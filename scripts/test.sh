@@ -58,6 +58,7 @@ suite wasm-node wasm-pack test --node -- --test 'wasm_*'
 suite wasm-chrome env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --test 'wasm_*'
 suite wasm-firefox env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox -- --test 'wasm_*'
 suite node node --test --test-reporter=tap tests/js/
+suite types node --test --test-reporter=tap tests/types/
 suite deno deno test --allow-read --allow-env tests/deno/
 suite e2e node --test --test-reporter=tap tests/e2e/
 
