@@ -15,6 +15,7 @@ pub(crate) struct Var {
     period: usize,
     skip: usize,
     skipped: usize,
+    anchored: bool,
     inv: f64,
     shift: f64,
     sum: f64,
@@ -30,6 +31,7 @@ impl Var {
             period,
             skip,
             skipped: 0,
+            anchored: false,
             inv: 1.0 / period as f64,
             shift: 0.0,
             sum: 0.0,
@@ -62,7 +64,10 @@ impl Var {
             self.skipped += 1;
             return None;
         }
-        if self.window.len() == 0 {
+        // The first value anchors the shift; afterwards only a re-anchor moves it (period 1
+        // empties the window every bar, and TA-Lib keeps its shift there too).
+        if !self.anchored {
+            self.anchored = true;
             self.shift = x;
         }
         self.window.push(x);

@@ -4,7 +4,7 @@
 
 use crate::indicators::params::Resolved;
 use crate::indicators::window::Fifo;
-use crate::indicators::{is_zero, is_zero_or_nan, o1, Bar, Kernel, Out, EPSILON};
+use crate::indicators::{is_zero, o1, Bar, Kernel, Out, EPSILON};
 
 // ---------------------------------------------------------------- SUM
 
@@ -90,17 +90,28 @@ impl Kernel for AvgDevK {
 // ---------------------------------------------------------------- BETA
 
 /// Slope of the regression of `price1`'s one-bar returns on `price0`'s over the last
-/// `period` returns (TA-Lib's BETA: a return from a zero price is 0; a zero or NaN
-/// denominator gives 0, so after a NaN input the running sums stay NaN and the output 0).
+/// `period` returns, TA-Lib 0.8's way: the sums hold returns measured from a shift (the
+/// first return, later the window's mean return) and are rebuilt from the window when the
+/// denominator `n*Sxx - Sx^2` falls below 1e-6 of `n*Sxx`, when the return the previous
+/// bar removed dwarfs what remains (x1e3, on either axis), or every 32 windows. A
+/// denominator at or below 1e-14 of its scale (or NaN) gives 0. A return from a price
+/// within 1e-14 of zero is 0.
 #[derive(Debug, Clone)]
 pub(crate) struct BetaK {
     period: usize,
     n: f64,
     last: Option<(f64, f64)>,
+    /// `None` until the first return fixes the first shift.
+    shift: Option<(f64, f64)>,
     s_xx: f64,
+    s_yy: f64,
     s_xy: f64,
     s_x: f64,
     s_y: f64,
+    /// Squared deviations of the returns the previous bar removed.
+    leaving: (f64, f64),
+    until_reseed: usize,
+    /// Raw (x, y) returns of the window.
     returns: Fifo<(f64, f64)>,
 }
 
@@ -114,6 +125,40 @@ fn ret(now: f64, before: f64) -> f64 {
     }
 }
 
+impl BetaK {
+    #[inline]
+    fn add(&mut self, rx: f64, ry: f64, shift: (f64, f64)) {
+        let x = rx - shift.0;
+        let y = ry - shift.1;
+        self.s_xx += x * x;
+        self.s_yy += y * y;
+        self.s_xy += x * y;
+        self.s_x += x;
+        self.s_y += y;
+    }
+
+    /// Re-anchors on the window's mean returns and rebuilds the sums from the window.
+    #[cold]
+    fn reseed(&mut self) {
+        let (mut tx, mut ty) = (0.0, 0.0);
+        for &(rx, ry) in self.returns.iter() {
+            tx += rx;
+            ty += ry;
+        }
+        let shift = (tx / self.n, ty / self.n);
+        self.shift = Some(shift);
+        self.s_xx = 0.0;
+        self.s_yy = 0.0;
+        self.s_xy = 0.0;
+        self.s_x = 0.0;
+        self.s_y = 0.0;
+        for k in 0..self.returns.len() {
+            let (rx, ry) = self.returns.at(k).unwrap_or((f64::NAN, f64::NAN));
+            self.add(rx, ry, shift);
+        }
+    }
+}
+
 impl Kernel for BetaK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
@@ -121,11 +166,15 @@ impl Kernel for BetaK {
             period,
             n: period as f64,
             last: None,
+            shift: None,
             s_xx: 0.0,
+            s_yy: 0.0,
             s_xy: 0.0,
             s_x: 0.0,
             s_y: 0.0,
-            returns: Fifo::new(period),
+            leaving: (0.0, 0.0),
+            until_reseed: 32 * period,
+            returns: Fifo::new(period + 1),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -137,24 +186,38 @@ impl Kernel for BetaK {
         let Some((x_before, y_before)) = self.last.replace((x_now, y_now)) else {
             return o1(None);
         };
-        let x = ret(x_now, x_before);
-        let y = ret(y_now, y_before);
-        self.s_xx += x * x;
-        self.s_xy += x * y;
-        self.s_x += x;
-        self.s_y += y;
-        self.returns.push((x, y));
+        let (rx, ry) = (ret(x_now, x_before), ret(y_now, y_before));
+        let shift = *self.shift.get_or_insert((rx, ry));
+        self.returns.push((rx, ry));
+        self.add(rx, ry, shift);
         if self.returns.len() < self.period {
             return o1(None);
         }
-        let den = self.n * self.s_xx - self.s_x * self.s_x;
-        let beta = if !is_zero_or_nan(den) {
+        let mut scale = self.n * self.s_xx;
+        let mut den = scale - self.s_x * self.s_x;
+        self.until_reseed = self.until_reseed.saturating_sub(1);
+        if den < 0.000001 * scale
+            || self.leaving.0 > 1000.0 * self.s_xx
+            || self.leaving.1 > 1000.0 * self.s_yy
+            || self.until_reseed == 0
+        {
+            self.until_reseed = 32 * self.period;
+            self.reseed();
+            scale = self.n * self.s_xx;
+            // Non-negative by Cauchy-Schwarz; rounding on equal returns can say otherwise.
+            den = (scale - self.s_x * self.s_x).max(0.0);
+        }
+        let shift = self.shift.unwrap_or(shift);
+        let (ox, oy) = self.returns.pop().unwrap_or((f64::NAN, f64::NAN));
+        let (x, y) = (ox - shift.0, oy - shift.1);
+        let beta = if den > EPSILON * scale {
             (self.n * self.s_xy - self.s_x * self.s_y) / den
         } else {
             0.0
         };
-        let (x, y) = self.returns.pop().unwrap_or((f64::NAN, f64::NAN));
+        self.leaving = (x * x, y * y);
         self.s_xx -= x * x;
+        self.s_yy -= y * y;
         self.s_xy -= x * y;
         self.s_x -= x;
         self.s_y -= y;
@@ -164,19 +227,71 @@ impl Kernel for BetaK {
 
 // ---------------------------------------------------------------- CORREL
 
-/// Pearson's correlation of `price0` and `price1` over the last `period` bars from running
-/// sums (the oldest pair is removed before the new one is added, as in TA-Lib). A variance
-/// product at or below TA-Lib's epsilon, or NaN, gives 0.
+/// Pearson's correlation of `price0` and `price1` over the last `period` bars, TA-Lib 0.8's
+/// way: running sums of deviations from a shift (first the first bar, later the window
+/// means), so the sums of squares are not differences of two ~period*mean^2 quantities.
+/// The shift is re-anchored with a fresh two-pass sum when either sum of squares falls
+/// below 1e-6 of the squares it is extracted from, when the value the previous bar removed
+/// dwarfs what remains (x1e6), or every 32 windows. A sum of squares at or below 1e-14 of
+/// its scale (or NaN) gives 0; the result is clamped to [-1, 1].
 #[derive(Debug, Clone)]
 pub(crate) struct CorrelK {
     period: usize,
-    n: f64,
+    inv: f64,
+    shift: (f64, f64),
     sum_x: f64,
     sum_y: f64,
     sum_xy: f64,
     sum_x2: f64,
     sum_y2: f64,
+    /// Squared deviations of the pair the previous bar removed.
+    leaving: (f64, f64),
+    until_reseed: usize,
+    /// Raw (price0, price1) of the window.
     window: Fifo<(f64, f64)>,
+}
+
+impl CorrelK {
+    #[inline]
+    fn add(&mut self, x: f64, y: f64) {
+        let dx = x - self.shift.0;
+        let dy = y - self.shift.1;
+        self.sum_x += dx;
+        self.sum_x2 += dx * dx;
+        self.sum_xy += dx * dy;
+        self.sum_y += dy;
+        self.sum_y2 += dy * dy;
+    }
+
+    /// `(ss_x, ss_y, sp_xy)`: sums of squares and of products about the window means.
+    #[inline]
+    fn extract(&self) -> (f64, f64, f64) {
+        (
+            self.sum_x2 - self.sum_x * self.sum_x * self.inv,
+            self.sum_y2 - self.sum_y * self.sum_y * self.inv,
+            self.sum_xy - self.sum_x * self.sum_y * self.inv,
+        )
+    }
+
+    /// Re-anchors on the window means and rebuilds the sums from the window.
+    #[cold]
+    fn reseed(&mut self) {
+        let (mut tx, mut ty) = (0.0, 0.0);
+        for &(x, y) in self.window.iter() {
+            tx += x;
+            ty += y;
+        }
+        self.shift = (tx * self.inv, ty * self.inv);
+        self.sum_x = 0.0;
+        self.sum_y = 0.0;
+        self.sum_xy = 0.0;
+        self.sum_x2 = 0.0;
+        self.sum_y2 = 0.0;
+        for k in 0..self.window.len() {
+            let (x, y) = self.window.at(k).unwrap_or((f64::NAN, f64::NAN));
+            self.add(x, y);
+        }
+    }
 }
 
 impl Kernel for CorrelK {
@@ -184,12 +299,15 @@ impl Kernel for CorrelK {
         let period = p.int("timeperiod").max(1);
         CorrelK {
             period,
-            n: period as f64,
+            inv: 1.0 / period as f64,
+            shift: (0.0, 0.0),
             sum_x: 0.0,
             sum_y: 0.0,
             sum_xy: 0.0,
             sum_x2: 0.0,
             sum_y2: 0.0,
+            leaving: (0.0, 0.0),
+            until_reseed: 32 * period,
             window: Fifo::new(period + 1),
         }
     }
@@ -198,33 +316,45 @@ impl Kernel for CorrelK {
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
-        if self.window.len() == self.period {
-            let (tx, ty) = self.window.pop().unwrap_or((f64::NAN, f64::NAN));
-            self.sum_x -= tx;
-            self.sum_x2 -= tx * tx;
-            self.sum_xy -= tx * ty;
-            self.sum_y -= ty;
-            self.sum_y2 -= ty * ty;
-        }
         let (x, y) = (b.high, b.low);
-        self.sum_x += x;
-        self.sum_x2 += x * x;
-        self.sum_xy += x * y;
-        self.sum_y += y;
-        self.sum_y2 += y * y;
+        if self.window.len() == 0 {
+            self.shift = (x, y);
+        }
         self.window.push((x, y));
+        self.add(x, y);
         if self.window.len() < self.period {
             return o1(None);
         }
-        let n = self.n;
-        let var_product = (self.sum_x2 - self.sum_x * self.sum_x / n)
-            * (self.sum_y2 - self.sum_y * self.sum_y / n);
-        // `>= EPSILON` is TA-Lib's "not zero or negative" with NaN taking the zero branch.
-        o1(Some(if var_product >= EPSILON {
-            (self.sum_xy - self.sum_x * self.sum_y / n) / var_product.sqrt()
+        let (mut ss_x, mut ss_y, mut sp) = self.extract();
+        self.until_reseed = self.until_reseed.saturating_sub(1);
+        if ss_x < 0.000001 * self.sum_x2
+            || ss_y < 0.000001 * self.sum_y2
+            || self.leaving.0 > 1000000.0 * self.sum_x2
+            || self.leaving.1 > 1000000.0 * self.sum_y2
+            || self.until_reseed == 0
+        {
+            self.until_reseed = 32 * self.period;
+            self.reseed();
+            (ss_x, ss_y, sp) = self.extract();
+            // Sums of squares cannot be negative; rounding on a flat stretch can say so.
+            ss_x = ss_x.max(0.0);
+            ss_y = ss_y.max(0.0);
+        }
+        let r = if ss_x > EPSILON * self.sum_x2 && ss_y > EPSILON * self.sum_y2 {
+            (sp / (ss_x * ss_y).sqrt()).clamp(-1.0, 1.0)
         } else {
             0.0
-        }))
+        };
+        let (ox, oy) = self.window.pop().unwrap_or((f64::NAN, f64::NAN));
+        let tx = ox - self.shift.0;
+        let ty = oy - self.shift.1;
+        self.leaving = (tx * tx, ty * ty);
+        self.sum_x -= tx;
+        self.sum_x2 -= self.leaving.0;
+        self.sum_xy -= tx * ty;
+        self.sum_y -= ty;
+        self.sum_y2 -= self.leaving.1;
+        o1(Some(r))
     }
 }
 
