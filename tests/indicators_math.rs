@@ -99,9 +99,15 @@ fn compare_exact_inf(label: &str, got: &[f64], want: &[f64]) -> Result<(), Strin
 
 #[test]
 fn talib_edge_cases() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/math/math_cases.json");
-    let text = std::fs::read_to_string(&path).expect("tests/fixtures/math/math_cases.json");
+    // `STRATLAB_MATH_CASES` points at a bigger generated variant (`gen_math_cases.py --big`).
+    let path = std::env::var("STRATLAB_MATH_CASES").map_or_else(
+        |_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/math/math_cases.json")
+        },
+        std::path::PathBuf::from,
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let fx: serde_json::Value = serde_json::from_str(&text).expect("json");
     let datasets: std::collections::HashMap<String, Vec<(String, Vec<f64>)>> = fx["datasets"]
         .as_object()
