@@ -17,7 +17,7 @@
 //! returned as f64, NaN during warm-up.
 
 use crate::indicators::params::Resolved;
-use crate::indicators::window::Fifo;
+use crate::indicators::window::{reserve, Fifo};
 use crate::indicators::{o1, Bar, Kernel, Out};
 
 /// Which extreme a search looks for.
@@ -84,8 +84,9 @@ impl BlockExtreme {
             period,
             pos: 0,
             prefix: f64::NAN,
-            block: vec![0.0; period],
-            suffix: vec![0.0; period],
+            // Filled during the first block, so a huge period costs memory only as bars come.
+            block: Vec::with_capacity(reserve(period)),
+            suffix: Vec::new(),
             full: false,
         }
     }
@@ -98,8 +99,9 @@ impl BlockExtreme {
         } else {
             self.side.pick(x, self.prefix)
         };
-        if let Some(slot) = self.block.get_mut(pos) {
-            *slot = x;
+        match self.block.get_mut(pos) {
+            Some(slot) => *slot = x,
+            None => self.block.push(x),
         }
         if pos + 1 == self.period {
             self.close_block();
@@ -124,6 +126,9 @@ impl BlockExtreme {
     /// Suffix extremes of the completed block, scanned from its newest bar back.
     #[cold]
     fn close_block(&mut self) {
+        if self.suffix.len() != self.block.len() {
+            self.suffix.resize(self.block.len(), f64::NAN);
+        }
         let mut running = f64::NAN;
         for (i, (&v, s)) in self
             .block
