@@ -336,3 +336,52 @@ impl Kernel for MinMaxIndexK {
         [lo, hi, f64::NAN, f64::NAN]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without NaN both schemes give the plain window extreme; the index search's tie rule
+    /// is the one TA-Lib's classic scan has.
+    #[test]
+    fn block_and_index_searches_match_a_naive_scan() {
+        let xs: Vec<f64> = (0..200u32).map(|i| ((i * 37 + 11) % 13) as f64).collect();
+        for period in 1..12 {
+            for side in [Side::Max, Side::Min] {
+                let mut block = BlockExtreme::new(side, period);
+                let mut search = IndexSearch::new(side, period);
+                for (t, &x) in xs.iter().enumerate() {
+                    let v = block.next(x);
+                    let found = search.next(x);
+                    if t + 1 < period {
+                        assert_eq!((v, found), (None, None));
+                        continue;
+                    }
+                    let win = &xs[t + 1 - period..=t];
+                    let want = win.iter().copied().fold(win[0], |a, b| match side {
+                        Side::Max => a.max(b),
+                        Side::Min => a.min(b),
+                    });
+                    assert_eq!(v, Some(want), "period {period} bar {t}");
+                    let (idx, value) = found.expect("full window");
+                    assert_eq!(value, want);
+                    assert_eq!(xs[idx], want);
+                    assert!(idx + period > t && idx <= t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_nan_never_replaces_a_number_inside_a_block() {
+        let mut block = BlockExtreme::new(Side::Max, 3);
+        let out: Vec<Option<f64>> = [1.0, f64::NAN, 2.0, 5.0, 4.0, 3.0]
+            .into_iter()
+            .map(|x| block.next(x))
+            .collect();
+        // Bar 2 closes the block [1, NaN, 2] (suffix scan from 2 keeps 2); bars 3 and 4 mix
+        // the suffix of that block with the new prefix.
+        assert_eq!(&out[..2], &[None, None]);
+        assert_eq!(out[2..], [Some(2.0), Some(5.0), Some(5.0), Some(5.0)]);
+    }
+}
