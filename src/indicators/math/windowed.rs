@@ -44,22 +44,74 @@ impl Kernel for SumK {
 
 // ---------------------------------------------------------------- AVGDEV
 
+/// The last `cap` values in a ring buffer, read as two contiguous slices so the O(period)
+/// scans below run over plain slices (the buffer grows to `cap` during warm-up only).
+#[derive(Debug, Clone)]
+struct Ring {
+    buf: Vec<f64>,
+    cap: usize,
+    /// Slot of the oldest value once full (the next one to be overwritten).
+    head: usize,
+}
+
+impl Ring {
+    fn new(cap: usize) -> Self {
+        Ring {
+            buf: Vec::with_capacity(crate::indicators::window::reserve(cap)),
+            cap: cap.max(1),
+            head: 0,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.buf.len() == self.cap
+    }
+
+    /// Adds `x`, dropping the oldest value once full.
+    #[inline]
+    fn push(&mut self, x: f64) {
+        if self.buf.len() < self.cap {
+            self.buf.push(x);
+            return;
+        }
+        if let Some(slot) = self.buf.get_mut(self.head) {
+            *slot = x;
+        }
+        self.head += 1;
+        if self.head == self.cap {
+            self.head = 0;
+        }
+    }
+
+    /// `(older, newer)`: the values oldest to newest are `older` then `newer`.
+    #[inline]
+    fn slices(&self) -> (&[f64], &[f64]) {
+        let (newer, older) = self.buf.split_at(self.head.min(self.buf.len()));
+        (older, newer)
+    }
+
+    /// The values from the newest back to the oldest.
+    #[inline]
+    fn newest_first(&self) -> impl Iterator<Item = &f64> + '_ {
+        let (older, newer) = self.slices();
+        newer.iter().rev().chain(older.iter().rev())
+    }
+}
+
 /// Mean absolute deviation from the window mean, recomputed from the window each bar (two
 /// passes from the newest value back, as TA-Lib does), O(period) per bar.
 #[derive(Debug, Clone)]
 pub(crate) struct AvgDevK {
-    period: usize,
     n: f64,
-    window: Fifo<f64>,
+    window: Ring,
 }
 
 impl Kernel for AvgDevK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
         AvgDevK {
-            period,
             n: period as f64,
-            window: Fifo::new(period + 1),
+            window: Ring::new(period),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -68,20 +120,17 @@ impl Kernel for AvgDevK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         self.window.push(b.close);
-        if self.window.len() > self.period {
-            self.window.pop();
-        }
-        if self.window.len() < self.period {
+        if !self.window.is_full() {
             return o1(None);
         }
         let mut sum = 0.0;
-        for k in 0..self.period {
-            sum += self.window.back(k).unwrap_or(f64::NAN);
+        for &v in self.window.newest_first() {
+            sum += v;
         }
         let mean = sum / self.n;
         let mut dev = 0.0;
-        for k in 0..self.period {
-            dev += (self.window.back(k).unwrap_or(f64::NAN) - mean).abs();
+        for &v in self.window.newest_first() {
+            dev += (v - mean).abs();
         }
         o1(Some(dev / self.n))
     }
@@ -365,18 +414,16 @@ impl Kernel for CorrelK {
 /// false, so a NaN close ranks 0 and NaN neighbours never count.
 #[derive(Debug, Clone)]
 pub(crate) struct PercentRankK {
-    period: usize,
     n: f64,
-    previous: Fifo<f64>,
+    previous: Ring,
 }
 
 impl Kernel for PercentRankK {
     fn new(p: &Resolved) -> Self {
         let period = p.int("timeperiod").max(1);
         PercentRankK {
-            period,
             n: period as f64,
-            previous: Fifo::new(period + 1),
+            previous: Ring::new(period),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -385,10 +432,10 @@ impl Kernel for PercentRankK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         let current = b.close;
-        let out = if self.previous.len() == self.period {
-            let below = self.previous.iter().filter(|&&v| v < current).count();
-            self.previous.pop();
-            Some(below as f64 / self.n * 100.0)
+        let out = if self.previous.is_full() {
+            let (older, newer) = self.previous.slices();
+            let below = |s: &[f64]| s.iter().map(|&v| usize::from(v < current)).sum::<usize>();
+            Some((below(older) + below(newer)) as f64 / self.n * 100.0)
         } else {
             None
         };
