@@ -99,7 +99,15 @@ fn check(dir: &str, sym: &str) -> (usize, Vec<String>) {
             Err(e) => failures.push(format!("{dir}/{sym} {}: {e}", s.id)),
             Ok(out) => {
                 for name in &s.outputs {
-                    let want = &reference[&format!("{}.{name}", s.id)];
+                    let mut want = reference[&format!("{}.{name}", s.id)].clone();
+                    // The generator blanks the warm-up of integer outputs but did not flag
+                    // MINMAXINDEX's (int32 arrays not named "integer"): its reference has 0
+                    // where TA-Lib has no value.
+                    if s.function == "MINMAXINDEX" {
+                        let lb = stratlab::indicators::lookback(&s.function, &s.params).unwrap_or(0);
+                        want.iter_mut().take(lb).for_each(|v| *v = f64::NAN);
+                    }
+                    let want = &want;
                     let label = format!("{dir}/{sym} {}.{name} {:?}", s.id, s.params);
                     match out.get(name) {
                         None => failures.push(format!("{label}: no output '{name}'")),

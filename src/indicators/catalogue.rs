@@ -420,6 +420,51 @@ declare! {
     // ---- end of candlestick patterns ----
 
     // ---- math, price transforms, statistics (math.rs) ----
+    ACOS => AcosK, "Math Transform", [Close], [], ["real"];
+    ASIN => AsinK, "Math Transform", [Close], [], ["real"];
+    ATAN => AtanK, "Math Transform", [Close], [], ["real"];
+    CEIL => CeilK, "Math Transform", [Close], [], ["real"];
+    COS => CosK, "Math Transform", [Close], [], ["real"];
+    COSH => CoshK, "Math Transform", [Close], [], ["real"];
+    EXP => ExpK, "Math Transform", [Close], [], ["real"];
+    FLOOR => FloorK, "Math Transform", [Close], [], ["real"];
+    LN => LnK, "Math Transform", [Close], [], ["real"];
+    LOG10 => Log10K, "Math Transform", [Close], [], ["real"];
+    SIN => SinK, "Math Transform", [Close], [], ["real"];
+    SINH => SinhK, "Math Transform", [Close], [], ["real"];
+    SQRT => SqrtK, "Math Transform", [Close], [], ["real"];
+    TAN => TanK, "Math Transform", [Close], [], ["real"];
+    TANH => TanhK, "Math Transform", [Close], [], ["real"];
+    ADD => AddK, "Math Operators", [High, Low], [], ["real"];
+    SUB => SubK, "Math Operators", [High, Low], [], ["real"];
+    MULT => MultK, "Math Operators", [High, Low], [], ["real"];
+    DIV => DivK, "Math Operators", [High, Low], [], ["real"];
+    CUMSUM => CumSumK, "Math Operators", [Close], [], ["real"];
+    SUM => SumK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["real"];
+    MAX => MaxK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["real"];
+    MIN => MinK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["real"];
+    MINMAX => MinMaxK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["min", "max"];
+    MAXINDEX => MaxIndexK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["integer"];
+    MININDEX => MinIndexK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)], ["integer"];
+    MINMAXINDEX => MinMaxIndexK, "Math Operators", [Close], [period("timeperiod", 30.0, 2.0)],
+        ["minidx", "maxidx"];
+    AVGPRICE => AvgPriceK, "Price Transform", [Open, High, Low, Close], [], ["real"];
+    MEDPRICE => MedPriceK, "Price Transform", [High, Low], [], ["real"];
+    TYPPRICE => TypPriceK, "Price Transform", [High, Low, Close], [], ["real"];
+    WCLPRICE => WclPriceK, "Price Transform", [High, Low, Close], [], ["real"];
+    AVGDEV => AvgDevK, "Price Transform", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    HA => HaK, "Price Transform", [Open, High, Low, Close], [], ["haopen", "hahigh", "halow", "haclose"];
+    VAR => VarK, "Statistic Functions", [Close],
+        [period("timeperiod", 5.0, 1.0), real("nbdev", 1.0, -REAL_MAX, REAL_MAX)], ["real"];
+    BETA => BetaK, "Statistic Functions", [High, Low], [period("timeperiod", 5.0, 1.0)], ["real"];
+    CORREL => CorrelK, "Statistic Functions", [High, Low], [period("timeperiod", 30.0, 1.0)], ["real"];
+    LINEARREG_ANGLE => LinRegAngleK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    LINEARREG_INTERCEPT => LinRegInterceptK, "Statistic Functions", [Close],
+        [period("timeperiod", 14.0, 2.0)], ["real"];
+    TSF => TsfK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    PERCENTILE => PercentileK, "Statistic Functions", [Close],
+        [period("timeperiod", 30.0, 2.0), real("percentile", 50.0, 0.0, 100.0)], ["real"];
+    PERCENTRANK => PercentRankK, "Statistic Functions", [Close], [period("timeperiod", 100.0, 2.0)], ["real"];
 
     // ---- end of math, price transforms, statistics ----
 

@@ -1,4 +1,5 @@
-//! Statistic functions: STDDEV (TA-Lib's running-sums variance) and the linear regressions.
+//! Statistic functions: STDDEV and VAR (TA-Lib's running-sums variance) and the linear
+//! regressions (LINEARREG, _SLOPE, _ANGLE, _INTERCEPT, TSF).
 
 use super::params::Resolved;
 use super::window::Fifo;
@@ -14,6 +15,7 @@ pub(crate) struct Var {
     period: usize,
     skip: usize,
     skipped: usize,
+    anchored: bool,
     inv: f64,
     shift: f64,
     sum: f64,
@@ -29,6 +31,7 @@ impl Var {
             period,
             skip,
             skipped: 0,
+            anchored: false,
             inv: 1.0 / period as f64,
             shift: 0.0,
             sum: 0.0,
@@ -61,7 +64,10 @@ impl Var {
             self.skipped += 1;
             return None;
         }
-        if self.window.len() == 0 {
+        // The first value anchors the shift; afterwards only a re-anchor moves it (period 1
+        // empties the window every bar, and TA-Lib keeps its shift there too).
+        if !self.anchored {
+            self.anchored = true;
             self.shift = x;
         }
         self.window.push(x);
@@ -237,5 +243,79 @@ impl Kernel for LinRegSlopeK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         o1(self.0.next(b.close).map(|(m, _)| m))
+    }
+}
+
+/// VAR: the population variance of STDDEV's sums. TA-Lib's VAR takes `nbdev` but does not
+/// use it; neither does this kernel. Period 1 is allowed (variance 0).
+#[derive(Debug, Clone)]
+pub(crate) struct VarK(Var);
+
+impl Kernel for VarK {
+    fn new(p: &Resolved) -> Self {
+        VarK(Var::new(p.int("timeperiod"), 0))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        o1(self.0.next(b.close))
+    }
+}
+
+/// LINEARREG_ANGLE: the regression slope as an angle in degrees, `atan(m) * (180 / pi)`.
+#[derive(Debug, Clone)]
+pub(crate) struct LinRegAngleK(LinReg);
+
+impl Kernel for LinRegAngleK {
+    fn new(p: &Resolved) -> Self {
+        LinRegAngleK(LinReg::new(p.int("timeperiod")))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        o1(self
+            .0
+            .next(b.close)
+            .map(|(m, _)| m.atan() * (180.0 / std::f64::consts::PI)))
+    }
+}
+
+/// LINEARREG_INTERCEPT: the regression line at the window's oldest bar.
+#[derive(Debug, Clone)]
+pub(crate) struct LinRegInterceptK(LinReg);
+
+impl Kernel for LinRegInterceptK {
+    fn new(p: &Resolved) -> Self {
+        LinRegInterceptK(LinReg::new(p.int("timeperiod")))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        o1(self.0.next(b.close).map(|(_, b)| b))
+    }
+}
+
+/// TSF (time series forecast): the regression line one bar past the newest,
+/// `b + m * period`, fused like LINEARREG's final step.
+#[derive(Debug, Clone)]
+pub(crate) struct TsfK(LinReg);
+
+impl Kernel for TsfK {
+    fn new(p: &Resolved) -> Self {
+        TsfK(LinReg::new(p.int("timeperiod")))
+    }
+    fn lookback(p: &Resolved) -> usize {
+        p.int("timeperiod") - 1
+    }
+    #[inline]
+    fn update(&mut self, b: &Bar) -> Out {
+        let n = self.0.period as f64;
+        o1(self.0.next(b.close).map(|(m, b)| m.mul_add(n, b)))
     }
 }
