@@ -44,7 +44,7 @@ fn main() {
     // Optional second argument: run only this indicator (for profiling).
     let only = std::env::args().nth(2);
     let [open, high, low, close, volume] = synth(n);
-    let inputs = Inputs { open: Some(&open), high: Some(&high), low: Some(&low), close: Some(&close), volume: Some(&volume) };
+    let inputs = Inputs { open: Some(&open), high: Some(&high), low: Some(&low), close: Some(&close), volume: Some(&volume), periods: None };
     let mut parts = Vec::new();
     for (name, params) in CASES {
         if only.as_deref().is_some_and(|o| !o.eq_ignore_ascii_case(name)) {
