@@ -415,7 +415,8 @@ impl Cycle {
 
         // Dominant-cycle phase: a DFT of the smoothed price over one period.
         let prev_phase = self.dc_phase;
-        let n = (sp + 0.5) as usize;
+        // At most 50: the period is clamped to [6, 50] (NaN gives 0).
+        let n = ((sp + 0.5) as usize).min(50);
         let (mut real, mut imag) = (0.0f64, 0.0f64);
         let mut idx = cur;
         for i in 0..n {
@@ -450,7 +451,7 @@ impl Cycle {
 
         // Instantaneous trendline: the raw price averaged over one period, then smoothed.
         let mut avg = 0.0;
-        for j in 0..n.min(50) {
+        for j in 0..n {
             avg += self.raw_ring[(s.t + 50 - j) % 50];
         }
         if n > 0 {
