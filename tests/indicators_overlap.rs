@@ -255,10 +255,7 @@ fn stream_equals_batch_on_real_data() {
         ),
         ("VWMA", params(&[("timeperiod", 15.0)])),
         ("ZLEMA", params(&[("timeperiod", 21.0)])),
-        (
-            "BBANDS",
-            params(&[("timeperiod", 10.0), ("matype", 10.0)]),
-        ),
+        ("BBANDS", params(&[("timeperiod", 10.0), ("matype", 10.0)])),
         (
             "STOCH",
             params(&[("slowk_matype", 12.0), ("slowd_matype", 7.0)]),

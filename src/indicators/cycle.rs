@@ -422,8 +422,10 @@ impl Cycle {
         for i in 0..n {
             let angle = (i as f64 * self.two_pi) / n as f64;
             let v = self.smooth_ring[idx];
-            real = angle.sin().mul_add(v, real);
-            imag = angle.cos().mul_add(v, imag);
+            // Accumulated unfused, as TA-Lib: on a flat series these sums are pure rounding
+            // residue and the phase is their ratio.
+            real += angle.sin() * v;
+            imag += angle.cos() * v;
             idx = if idx == 0 { 49 } else { idx - 1 };
         }
         let abs_imag = imag.abs();

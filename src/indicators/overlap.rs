@@ -44,15 +44,15 @@ ma_kernel!(RmaK, |p| MaType::Rma);
 
 // ---------------------------------------------------------------- VWMA
 
-/// Volume-weighted MA: `SMA(close * volume) / SMA(volume)` with TA-Lib's running sums
-/// (add, snapshot, subtract); a window of zero volume resets both sums to exactly zero.
+/// Volume-weighted MA: `SMA(close * volume) / SMA(volume)` with TA-Lib's running sums (add,
+/// snapshot, subtract). As in TA-Lib 0.8.2, a window of zero volume divides the sums' rounding
+/// residue (±inf or NaN), it is not reset to exact zeros.
 #[derive(Debug, Clone)]
 pub(crate) struct VwmaK {
     period: usize,
     p: f64,
     sum_pv: f64,
     sum_v: f64,
-    null_run: usize,
     window: Fifo<(f64, f64)>,
 }
 
@@ -64,7 +64,6 @@ impl Kernel for VwmaK {
             p: period as f64,
             sum_pv: 0.0,
             sum_v: 0.0,
-            null_run: 0,
             window: Fifo::new(period),
         }
     }
@@ -78,19 +77,9 @@ impl Kernel for VwmaK {
         let pv = b.close * b.volume;
         self.sum_pv += pv;
         self.sum_v += b.volume;
-        self.null_run = if b.volume == 0.0 {
-            self.null_run + 1
-        } else {
-            0
-        };
         self.window.push((pv, b.volume));
         if self.window.len() < self.period {
             return NAN3;
-        }
-        if self.null_run >= self.period {
-            self.null_run = self.period;
-            self.sum_pv = 0.0;
-            self.sum_v = 0.0;
         }
         let (spv, sv) = (self.sum_pv, self.sum_v);
         let (old_pv, old_v) = self.window.pop().unwrap_or((f64::NAN, f64::NAN));
