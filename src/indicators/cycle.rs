@@ -170,7 +170,7 @@ impl Hilbert {
             return None;
         }
         let adjusted = 0.075f64.mul_add(self.period, 0.54);
-        let even = t % 2 == 0;
+        let even = t.is_multiple_of(2);
         let idx = self.idx;
         let detrender = self.detrender.apply(even, idx, smoothed, adjusted);
         let q1 = self.q1.apply(even, idx, detrender, adjusted);
@@ -212,6 +212,8 @@ impl Hilbert {
         if self.period < lo {
             self.period = lo;
         }
+        // TA-Lib's two-sided clamp, kept as written (`clamp` would read the same here).
+        #[allow(clippy::manual_clamp)]
         if self.period < 6.0 {
             self.period = 6.0;
         } else if self.period > 50.0 {

@@ -111,7 +111,7 @@ pub(crate) struct MavpK {
 
 impl MavpK {
     fn clamp(&self, raw: f64) -> usize {
-        let p = if !(raw >= self.min as f64) {
+        let p = if raw.is_nan() || raw < self.min as f64 {
             self.min
         } else if raw > self.max as f64 {
             self.max
@@ -641,7 +641,9 @@ impl Clamp for f64 {
 /// MACD with a moving-average type per line. All-EMA with periods of 2 or more is TA-Lib's
 /// MACD itself; otherwise the fast and slow averages (swapped, types included, when slow
 /// < fast) both end their warm-up on the same bar and the signal average runs on the line.
+/// (One per stream, so the size difference of the variants costs nothing.)
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum MacdExtK {
     Macd(Macd),
     General {
