@@ -351,6 +351,43 @@ declare! {
     LINEARREG_SLOPE => LinRegSlopeK, "Statistic Functions", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
 
     // ---- overlap studies and cycles (overlap.rs, cycle.rs) ----
+    ACCBANDS => AccBandsK, "Overlap Studies", [High, Low, Close], [period("timeperiod", 20.0, 2.0)],
+        ["upperband", "middleband", "lowerband"];
+    DONCHIAN => DonchianK, "Overlap Studies", [High, Low], [period("timeperiod", 20.0, 2.0)],
+        ["upperband", "middleband", "lowerband"];
+    HMA => HmaK, "Overlap Studies", [Close], [period("timeperiod", 20.0, 1.0)], ["real"];
+    HT_DCPERIOD => HtDcPeriodK, "Cycle Indicators", [Close], [], ["real"];
+    HT_DCPHASE => HtDcPhaseK, "Cycle Indicators", [Close], [], ["real"];
+    HT_PHASOR => HtPhasorK, "Cycle Indicators", [Close], [], ["inphase", "quadrature"];
+    HT_SINE => HtSineK, "Cycle Indicators", [Close], [], ["sine", "leadsine"];
+    HT_TRENDLINE => HtTrendlineK, "Overlap Studies", [Close], [], ["real"];
+    HT_TRENDMODE => HtTrendModeK, "Cycle Indicators", [Close], [], ["integer"];
+    KC => KcK, "Overlap Studies", [High, Low, Close],
+        [period("timeperiod", 20.0, 2.0), period("atrperiod", 10.0, 1.0), real("nbdev", 2.0, -REAL_MAX, REAL_MAX)],
+        ["upperband", "middleband", "lowerband"];
+    MA => MaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0), matype("matype", 0.0)], ["real"];
+    MACDEXT => MacdExtK, "Momentum Indicators", [Close],
+        [period("fastperiod", 12.0, 2.0), matype("fastmatype", 0.0), period("slowperiod", 26.0, 2.0),
+         matype("slowmatype", 0.0), period("signalperiod", 9.0, 1.0), matype("signalmatype", 0.0)],
+        ["macd", "macdsignal", "macdhist"];
+    MACDFIX => MacdFixK, "Momentum Indicators", [Close], [period("signalperiod", 9.0, 1.0)],
+        ["macd", "macdsignal", "macdhist"];
+    MAMA => MamaK, "Overlap Studies", [Close],
+        [real("fastlimit", 0.5, 0.01, 0.99), real("slowlimit", 0.05, 0.01, 0.99)], ["mama", "fama"];
+    MAVP => MavpK, "Overlap Studies", [Close, Periods],
+        [period("minperiod", 2.0, 1.0), period("maxperiod", 30.0, 1.0), matype("matype", 0.0)], ["real"];
+    MIDPOINT => MidpointK, "Overlap Studies", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    RMA => RmaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
+    SAREXT => SarExtK, "Overlap Studies", [High, Low],
+        [real("startvalue", 0.0, -REAL_MAX, REAL_MAX), real("offsetonreverse", 0.0, 0.0, REAL_MAX),
+         real("accelerationinitlong", 0.02, 0.0, REAL_MAX), real("accelerationlong", 0.02, 0.0, REAL_MAX),
+         real("accelerationmaxlong", 0.2, 0.0, REAL_MAX), real("accelerationinitshort", 0.02, 0.0, REAL_MAX),
+         real("accelerationshort", 0.02, 0.0, REAL_MAX), real("accelerationmaxshort", 0.2, 0.0, REAL_MAX)],
+        ["real"];
+    SUPERTREND => SuperTrendK, "Overlap Studies", [High, Low, Close],
+        [period("timeperiod", 10.0, 2.0), real("multiplier", 3.0, 0.0, REAL_MAX)], ["supertrend", "trend"];
+    VWMA => VwmaK, "Overlap Studies", [Close, Volume], [period("timeperiod", 30.0, 1.0)], ["real"];
+    ZLEMA => ZlemaK, "Overlap Studies", [Close], [period("timeperiod", 30.0, 1.0)], ["real"];
 
     // ---- end of overlap studies and cycles ----
 

@@ -1,8 +1,16 @@
 //! Moving averages as streaming components (`next(x) -> Option<f64>`, `None` during warm-up),
 //! following TA-Lib's C code step by step so every value has TA-Lib's rounding: the SMA's
 //! running total, the EMA seeded with the SMA of its first `period` inputs, TRIMA's
-//! numerator bookkeeping, KAMA's efficiency ratio, T3's nested seeds.
+//! numerator bookkeeping, KAMA's efficiency ratio, T3's nested seeds, HMA's three WMAs,
+//! ZLEMA's de-lagged EMA, Wilder's RMA.
+//!
+//! **The one MA factory.** Every kernel with a `matype` parameter builds its average with
+//! [`Ma::new`]`(kind, period)` and states its warm-up with [`Ma::lookback`]`(kind, period)`,
+//! where `kind` comes from `Resolved::matype` (which has already turned code 11, "the
+//! parameter's default", into a concrete type). That pair covers all 14 TA-Lib 0.8 codes:
+//! a period of 1 or code 10 is the identity (lookback 0), MAMA ignores the period.
 
+use super::cycle::Mama;
 use super::params::{MaType, Resolved};
 use super::window::Fifo;
 use super::{is_zero, o1, Bar, Kernel, Out};
@@ -490,8 +498,165 @@ impl Series for T3 {
     }
 }
 
-/// Any of TA-Lib's moving averages, as chosen by a `matype` parameter. A period of 1 is the
-/// identity, as in TA-Lib's `TA_MA`.
+/// Hull MA: `WMA(2 WMA(x, n/2) - WMA(x, n), floor(sqrt n))`. Like TA-Lib's single pass, the
+/// half-period WMA is primed on the `n/2 - 1` bars before the first difference (not from bar
+/// 0), so its running sums round exactly as TA-Lib's.
+#[derive(Debug, Clone)]
+pub(crate) struct Hma {
+    seen: usize,
+    /// First bar fed to the half-period WMA.
+    half_start: usize,
+    full: Wma,
+    half: Wma,
+    outer: Wma,
+}
+
+impl Hma {
+    pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
+        let half = (period / 2).max(1);
+        Hma {
+            seen: 0,
+            half_start: period - half,
+            full: Wma::new(period),
+            half: Wma::new(half),
+            outer: Wma::new(Self::sqrt_period(period)),
+        }
+    }
+    fn sqrt_period(period: usize) -> usize {
+        ((period as f64).sqrt() as usize).max(1)
+    }
+    pub(crate) fn lookback(period: usize) -> usize {
+        if period <= 1 {
+            return 0;
+        }
+        (period - 1) + (Self::sqrt_period(period) - 1)
+    }
+}
+
+impl Series for Hma {
+    fn next(&mut self, x: f64) -> Option<f64> {
+        let t = self.seen;
+        self.seen += 1;
+        let full = self.full.next(x);
+        let half = if t >= self.half_start {
+            self.half.next(x)
+        } else {
+            None
+        };
+        let diff = 2.0 * half? - full?;
+        self.outer.next(diff)
+    }
+}
+
+/// Zero-lag EMA: an EMA (seeded with the plain average of its first `period` inputs) of the
+/// de-lagged series `2 x[t] - x[t - lag]`, `lag = (period - 1) / 2`; the step is one fused
+/// multiply-add, as TA-Lib 0.8 evaluates it.
+#[derive(Debug, Clone)]
+pub(crate) struct Zlema {
+    period: usize,
+    lag: usize,
+    k: f64,
+    seen: usize,
+    sum: f64,
+    prev: f64,
+    window: Fifo<f64>,
+}
+
+impl Zlema {
+    pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
+        let lag = (period - 1) / 2;
+        Zlema {
+            period,
+            lag,
+            k: 2.0 / ((period + 1) as f64),
+            seen: 0,
+            sum: 0.0,
+            prev: 0.0,
+            window: Fifo::new(lag + 1),
+        }
+    }
+    pub(crate) fn lookback(period: usize) -> usize {
+        if period <= 1 {
+            return 0;
+        }
+        (period - 1) / 2 + (period - 1)
+    }
+}
+
+impl Series for Zlema {
+    fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            return Some(x);
+        }
+        let t = self.seen;
+        self.seen += 1;
+        self.window.push(x);
+        if self.window.len() <= self.lag {
+            return None;
+        }
+        let old = self.window.pop().unwrap_or(f64::NAN);
+        let d = 2.0 * x - old;
+        let first = self.lag + self.period - 1;
+        if t < first {
+            self.sum += d;
+            return None;
+        }
+        if t == first {
+            self.sum += d;
+            self.prev = self.sum / self.period as f64;
+        } else {
+            self.prev = (d - self.prev).mul_add(self.k, self.prev);
+        }
+        Some(self.prev)
+    }
+}
+
+/// Wilder's moving average (RMA): the plain average of the first `period` inputs, then
+/// `alpha x + beta prev` with `beta = (n-1)/n`, `alpha = 1 - beta`, one fused step.
+#[derive(Debug, Clone)]
+pub(crate) struct Rma {
+    period: usize,
+    alpha: f64,
+    beta: f64,
+    seen: usize,
+    prev: f64,
+}
+
+impl Rma {
+    pub(crate) fn new(period: usize) -> Self {
+        let period = period.max(1);
+        let beta = (period - 1) as f64 / period as f64;
+        Rma {
+            period,
+            alpha: 1.0 - beta,
+            beta,
+            seen: 0,
+            prev: 0.0,
+        }
+    }
+}
+
+impl Series for Rma {
+    #[inline]
+    fn next(&mut self, x: f64) -> Option<f64> {
+        if self.seen < self.period {
+            self.prev += x;
+            self.seen += 1;
+            if self.seen < self.period {
+                return None;
+            }
+            self.prev /= self.period as f64;
+            return Some(self.prev);
+        }
+        self.prev = self.alpha.mul_add(x, self.beta * self.prev);
+        Some(self.prev)
+    }
+}
+
+/// Any of TA-Lib's moving averages, as chosen by a `matype` parameter: TA-Lib 0.8's `TA_MA`.
+/// A period of 1, or [`MaType::Disabled`], is the identity.
 #[derive(Debug, Clone)]
 pub(crate) enum Ma {
     Identity,
@@ -502,41 +667,61 @@ pub(crate) enum Ma {
     Tema(Tema),
     Trima(Trima),
     Kama(Kama),
+    Mama(Box<Mama>),
     T3(T3),
+    Hma(Hma),
+    Zlema(Zlema),
+    Rma(Rma),
 }
 
 impl Ma {
+    /// The MA factory (see the module docs). `kind` should be concrete; a stray
+    /// [`MaType::Default`] is read as SMA, the default of most `matype` parameters.
     pub(crate) fn new(kind: MaType, period: usize) -> Self {
         if period <= 1 {
             return Ma::Identity;
         }
         match kind {
-            // MAMA is rejected during parameter validation; SMA is a safe stand-in.
-            MaType::Sma | MaType::Mama => Ma::Sma(Sma::new(period)),
+            MaType::Sma | MaType::Default => Ma::Sma(Sma::new(period)),
             MaType::Ema => Ma::Ema(Ema::new(period)),
             MaType::Wma => Ma::Wma(Wma::new(period)),
             MaType::Dema => Ma::Dema(Dema::new(period)),
             MaType::Tema => Ma::Tema(Tema::new(period)),
             MaType::Trima => Ma::Trima(Trima::new(period)),
             MaType::Kama => Ma::Kama(Kama::new(period)),
+            MaType::Mama => Ma::Mama(Box::new(Mama::new(MAMA_FAST, MAMA_SLOW))),
             MaType::T3 => Ma::T3(T3::new(period, 0.7)),
+            MaType::Hma => Ma::Hma(Hma::new(period)),
+            MaType::Disabled => Ma::Identity,
+            MaType::Zlema => Ma::Zlema(Zlema::new(period)),
+            MaType::Rma => Ma::Rma(Rma::new(period)),
         }
     }
 
+    /// Bars without a value for [`Ma::new`]`(kind, period)` (TA-Lib's `TA_MA_Lookback`).
     pub(crate) fn lookback(kind: MaType, period: usize) -> usize {
         if period <= 1 {
             return 0;
         }
         let p1 = period - 1;
         match kind {
-            MaType::Sma | MaType::Mama | MaType::Ema | MaType::Wma | MaType::Trima => p1,
+            MaType::Sma | MaType::Default | MaType::Ema | MaType::Wma | MaType::Trima => p1,
+            MaType::Rma => p1,
             MaType::Dema => 2 * p1,
             MaType::Tema => 3 * p1,
             MaType::Kama => period,
+            MaType::Mama => Mama::LOOKBACK,
             MaType::T3 => 6 * p1,
+            MaType::Hma => Hma::lookback(period),
+            MaType::Disabled => 0,
+            MaType::Zlema => Zlema::lookback(period),
         }
     }
 }
+
+/// The limits TA-Lib's `TA_MA` gives MAMA.
+const MAMA_FAST: f64 = 0.5;
+const MAMA_SLOW: f64 = 0.05;
 
 impl Series for Ma {
     #[inline]
@@ -550,7 +735,11 @@ impl Series for Ma {
             Ma::Tema(m) => m.next(x),
             Ma::Trima(m) => m.next(x),
             Ma::Kama(m) => m.next(x),
+            Ma::Mama(m) => m.next(x).map(|(mama, _)| mama),
             Ma::T3(m) => m.next(x),
+            Ma::Hma(m) => m.next(x),
+            Ma::Zlema(m) => m.next(x),
+            Ma::Rma(m) => m.next(x),
         }
     }
 }

@@ -13,7 +13,7 @@ pub enum ParamKind {
     Integer,
     /// Any real in range.
     Real,
-    /// A TA-Lib moving-average type, 0..=8 (see [`MaType`]).
+    /// A TA-Lib moving-average type, 0..=13 (see [`MaType`]).
     Matype,
 }
 
@@ -52,19 +52,24 @@ pub(crate) const fn real(name: &'static str, default: f64, min: f64, max: f64) -
         max,
     }
 }
-/// A moving-average type parameter.
+/// A moving-average type parameter (TA-Lib 0.8's codes 0..=13). `default` is the code that
+/// 11 ("the function's own default") stands for.
 pub(crate) const fn matype(name: &'static str, default: f64) -> ParamSpec {
     ParamSpec {
         name,
         kind: ParamKind::Matype,
         default,
         min: 0.0,
-        max: 8.0,
+        max: MaType::MAX_CODE as f64,
     }
 }
 
-/// TA-Lib's moving-average types (`matype`). MAMA is listed for completeness but not
-/// implemented: asking for it is an INVALID_PARAMETER error.
+/// TA-Lib 0.8's moving-average types (`matype` codes 0..=13).
+///
+/// Two codes are not averages of their own: 10 ([`MaType::Disabled`]) is no smoothing at
+/// all (the input itself, lookback 0, whatever the period), and 11 ([`MaType::Default`])
+/// stands for the parameter's own default type (SMA for most, EMA for APO/PPO's `matype`).
+/// Kernels never see 11: [`Resolved::matype`] replaces it by the declared default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum MaType {
@@ -75,11 +80,27 @@ pub enum MaType {
     Tema = 4,
     Trima = 5,
     Kama = 6,
+    /// MESA adaptive MA with fast limit 0.5 and slow limit 0.05; the period is ignored
+    /// (except that a period of 1 is the identity, as for every type).
     Mama = 7,
+    /// T3 with volume factor 0.7.
     T3 = 8,
+    /// Hull MA: WMA(2 WMA(n/2) - WMA(n), floor(sqrt n)).
+    Hma = 9,
+    /// No smoothing: the input itself at any period.
+    Disabled = 10,
+    /// The parameter's own default type.
+    Default = 11,
+    /// Zero-lag EMA: an EMA of `2x - x[lag]`, `lag = (n-1)/2`.
+    Zlema = 12,
+    /// Wilder's smoothing (RMA, SMMA): alpha `1/n`, seeded with the SMA.
+    Rma = 13,
 }
 
 impl MaType {
+    /// The largest code TA-Lib 0.8 accepts.
+    pub const MAX_CODE: u32 = 13;
+
     /// From TA-Lib's numeric code.
     pub fn from_code(code: u32) -> Option<MaType> {
         Some(match code {
@@ -92,6 +113,11 @@ impl MaType {
             6 => MaType::Kama,
             7 => MaType::Mama,
             8 => MaType::T3,
+            9 => MaType::Hma,
+            10 => MaType::Disabled,
+            11 => MaType::Default,
+            12 => MaType::Zlema,
+            13 => MaType::Rma,
             _ => return None,
         })
     }
@@ -107,6 +133,11 @@ impl MaType {
             MaType::Kama => "KAMA",
             MaType::Mama => "MAMA",
             MaType::T3 => "T3",
+            MaType::Hma => "HMA",
+            MaType::Disabled => "DISABLED",
+            MaType::Default => "DEFAULT",
+            MaType::Zlema => "ZLEMA",
+            MaType::Rma => "RMA",
         }
     }
 }
@@ -157,7 +188,7 @@ impl From<BTreeMap<String, f64>> for Params {
     }
 }
 
-const MAX_PARAMS: usize = 6;
+const MAX_PARAMS: usize = 8;
 
 /// Validated parameter values in declaration order.
 #[derive(Debug, Clone, Copy)]
@@ -203,15 +234,6 @@ impl Resolved {
                 .with("min", spec.min)
                 .with("max", spec.max));
             }
-            if spec.kind == ParamKind::Matype && v == MaType::Mama as u8 as f64 {
-                return Err(Error::invalid_parameter(format!(
-                    "parameter '{}' = 7 (MAMA) is not supported by {indicator}; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA or 8 T3",
-                    spec.name
-                ))
-                .with("indicator", indicator)
-                .with("parameter", spec.name)
-                .with("value", v));
-            }
             *slot = v;
         }
         Ok(Resolved { specs, values })
@@ -235,8 +257,24 @@ impl Resolved {
         self.value(name) as usize
     }
 
+    /// A `matype` parameter, with 11 ([`MaType::Default`]) replaced by the parameter's
+    /// declared default, so kernels only ever see concrete types.
     pub(crate) fn matype(&self, name: &str) -> MaType {
-        MaType::from_code(self.value(name) as u32).unwrap_or(MaType::Sma)
+        let code = |v: f64| MaType::from_code(v as u32).unwrap_or(MaType::Sma);
+        match code(self.value(name)) {
+            MaType::Default => {
+                let default = self
+                    .specs
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map_or(0.0, |s| s.default);
+                match code(default) {
+                    MaType::Default => MaType::Sma,
+                    kind => kind,
+                }
+            }
+            kind => kind,
+        }
     }
 
     /// Values in declaration order (for default feature column names).

@@ -31,7 +31,9 @@ impl Kernel for BbandsK {
         }
     }
     fn lookback(p: &Resolved) -> usize {
-        Ma::lookback(p.matype("matype"), p.int("timeperiod"))
+        // The deviation needs a full window even when the average needs less (matype 10).
+        let n = p.int("timeperiod");
+        Ma::lookback(p.matype("matype"), n).max(n - 1)
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
