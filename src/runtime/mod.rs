@@ -8,14 +8,15 @@
 //! borrow is ever held while user code runs, so user code may call back into the runtime.
 
 pub mod clock;
-pub mod metrics;
-pub mod reporter;
-pub mod dispatcher;
-pub mod scheduler;
-pub mod monitor;
 pub mod container;
+pub mod dispatcher;
+pub mod metrics;
+pub mod monitor;
+pub mod reporter;
+pub mod scheduler;
 
 pub use clock::{AbortReason, AbortSignal, Clock, Env, TimerId, VirtualEnv};
+pub use container::{Component, ComponentKind, ServiceContainer};
 pub use dispatcher::{
     Dispatcher, DispatcherConfig, FutureDispatcher, FutureRunner, Overflow, Runner, Status,
     SubmitOptions, TaskError, TaskId,
@@ -23,7 +24,6 @@ pub use dispatcher::{
 pub use metrics::{Histogram, LatencySummary};
 pub use monitor::PerformanceMonitor;
 pub use scheduler::{MissedRunPolicy, Schedule, Scheduler};
-pub use container::{Component, ComponentKind, ServiceContainer};
 
 use std::hash::{BuildHasherDefault, Hasher};
 

@@ -382,13 +382,9 @@ impl Kernel for FoscK {
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {
         let x = b.close;
-        let out = self.forecast.map(|tsf| {
-            if x != 0.0 {
-                100.0 * (x - tsf) / x
-            } else {
-                0.0
-            }
-        });
+        let out = self
+            .forecast
+            .map(|tsf| if x != 0.0 { 100.0 * (x - tsf) / x } else { 0.0 });
         self.forecast = self.regress(x);
         o1(out)
     }
@@ -397,7 +393,7 @@ impl Kernel for FoscK {
 // ---------------------------------------------------------------- IMI
 
 /// Intraday momentum index: the share of up-candle bodies in all bodies over `period` bars,
-/// summed afresh each bar in TA-Lib's order.
+/// summed afresh each bar in TA-Lib's order; 50 when the window has no body at all.
 #[derive(Debug, Clone)]
 pub(crate) struct ImiK {
     period: usize,
@@ -429,7 +425,13 @@ impl Kernel for ImiK {
             }
         }
         self.bodies.pop();
-        o1(Some(100.0 * (up / (up + down))))
+        let total = up + down;
+        // TA-Lib 0.8: a window of doji only (no body at all) is neutral.
+        o1(Some(if total == 0.0 {
+            50.0
+        } else {
+            100.0 * (up / total)
+        }))
     }
 }
 
@@ -620,11 +622,7 @@ impl Kernel for TsiK {
         let (Some(num), Some(den)) = (num, den) else {
             return NAN3;
         };
-        o1(Some(if den > 0.0 {
-            (100.0 * num) / den
-        } else {
-            0.0
-        }))
+        o1(Some(if den > 0.0 { (100.0 * num) / den } else { 0.0 }))
     }
 }
 
