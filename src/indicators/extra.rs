@@ -16,7 +16,7 @@ pub(crate) use trend::*;
 pub(crate) use volatility::*;
 pub(crate) use volume::*;
 
-use super::ma::Series;
+use super::ma::{Ema, Series};
 use super::window::Fifo;
 
 /// A series that ignores its first `skip` inputs. TA-Lib's fused loops start each running
@@ -126,5 +126,30 @@ impl NullRun {
     #[inline]
     pub(crate) fn count(&mut self, zero: bool) {
         self.0 = if zero { self.0 + 1 } else { 0 };
+    }
+}
+
+/// TA-Lib 0.8.2's EMA as its EMA-based additions compute it: seeded with the plain average
+/// of the first `period` inputs, then one fused multiply-add per bar,
+/// `fma(x - ema, 2 / (period + 1), ema)`; period 1 copies the input.
+#[derive(Debug, Clone)]
+pub(crate) struct FusedEma(Option<Ema>);
+
+impl FusedEma {
+    pub(crate) fn new(period: usize) -> Self {
+        FusedEma((period > 1).then(|| Ema::fused(period)))
+    }
+    pub(crate) fn lookback(period: usize) -> usize {
+        Ema::lookback(period)
+    }
+}
+
+impl Series for FusedEma {
+    #[inline]
+    fn next(&mut self, x: f64) -> Option<f64> {
+        match &mut self.0 {
+            Some(ema) => ema.next(x),
+            None => Some(x),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Oscillators: AO, AC, CMOU, COPPOCK, DPO, ER, FOSC, IMI, KDJ, QSTICK, ROCP, ROCR,
 //! ROCR100, SMI, TSI, VHF.
 
-use super::super::ma::{Ema, Series, Sma, Wma};
+use super::super::ma::{Ema, Series, Sma};
 use super::super::momentum::{HighLow, StochK};
 use super::super::params::Resolved;
 use super::super::window::Fifo;
@@ -165,12 +165,80 @@ fn roc_percent(x: f64, base: f64) -> f64 {
     }
 }
 
+/// TA-Lib's WMA recurrence (a running sum and a running weighted sum) that COPPOCK uses,
+/// with its periodic re-anchor: every `8 * period` bars both sums are rebuilt from the
+/// window, which drops the drift of the add/subtract updates (a window of zeros reads 0).
+#[derive(Debug, Clone)]
+pub(crate) struct AnchoredWma {
+    period: usize,
+    weight: f64,
+    divider: f64,
+    sum: f64,
+    sub: f64,
+    trailing: f64,
+    until_reanchor: usize,
+    /// The `period - 1` values before the current one.
+    window: Fifo<f64>,
+}
+
+impl AnchoredWma {
+    fn new(period: usize) -> Self {
+        let period = period.max(1);
+        let w = period as f64;
+        AnchoredWma {
+            period,
+            weight: w,
+            divider: w * (w + 1.0) / 2.0,
+            sum: 0.0,
+            sub: 0.0,
+            trailing: 0.0,
+            until_reanchor: 8 * period,
+            window: Fifo::new(period),
+        }
+    }
+}
+
+impl Series for AnchoredWma {
+    fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            return Some(x);
+        }
+        let held = self.window.len();
+        if held + 1 < self.period {
+            self.sub += x;
+            self.sum += x * (held + 1) as f64;
+            self.window.push(x);
+            return None;
+        }
+        self.sub += x;
+        self.sub -= self.trailing;
+        self.sum += x * self.weight;
+        self.until_reanchor -= 1;
+        if self.until_reanchor == 0 {
+            self.until_reanchor = 8 * self.period;
+            self.sub = 0.0;
+            self.sum = 0.0;
+            for (k, &v) in self.window.iter().enumerate() {
+                self.sub += v;
+                self.sum += v * (k + 1) as f64;
+            }
+            self.sub += x;
+            self.sum += x * self.weight;
+        }
+        self.trailing = self.window.pop().unwrap_or(0.0);
+        self.window.push(x);
+        let out = self.sum / self.divider;
+        self.sum -= self.sub;
+        Some(out)
+    }
+}
+
 /// Coppock curve: WMA of ROC(roc1) + ROC(roc2).
 #[derive(Debug, Clone)]
 pub(crate) struct CoppockK {
     lag1: Lag,
     lag2: Lag,
-    wma: Wma,
+    wma: AnchoredWma,
 }
 
 impl Kernel for CoppockK {
@@ -178,7 +246,7 @@ impl Kernel for CoppockK {
         CoppockK {
             lag1: Lag::new(p.int("roc1period")),
             lag2: Lag::new(p.int("roc2period")),
-            wma: Wma::new(p.int("wmaperiod")),
+            wma: AnchoredWma::new(p.int("wmaperiod")),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -537,11 +605,11 @@ impl Kernel for SmiK {
         let (slow, fast) = (p.int("slowperiod"), p.int("fastperiod"));
         SmiK {
             range: HighLow::new(p.int("timeperiod")),
-            slow_num: Ema::new(slow),
-            slow_den: Ema::new(slow),
-            fast_num: Ema::new(fast),
-            fast_den: Ema::new(fast),
-            signal: Ema::new(p.int("signalperiod")),
+            slow_num: Ema::fused(slow),
+            slow_den: Ema::fused(slow),
+            fast_num: Ema::fused(fast),
+            fast_den: Ema::fused(fast),
+            signal: Ema::fused(p.int("signalperiod")),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -595,10 +663,10 @@ impl Kernel for TsiK {
         TsiK {
             started: false,
             prev: 0.0,
-            first_num: Ema::new(first),
-            first_den: Ema::new(first),
-            second_num: Ema::new(second),
-            second_den: Ema::new(second),
+            first_num: Ema::fused(first),
+            first_den: Ema::fused(first),
+            second_num: Ema::fused(second),
+            second_den: Ema::fused(second),
         }
     }
     fn lookback(p: &Resolved) -> usize {

@@ -1,11 +1,11 @@
 //! Directional indicators: PLUS_DM, MINUS_DM, DX, VORTEX, FRACTAL, WAD, ERI.
 
-use super::super::ma::{Ma, Series};
+use super::super::ma::Series;
 use super::super::momentum::Dm;
-use super::super::params::{MaType, Resolved};
+use super::super::params::Resolved;
 use super::super::window::Fifo;
 use super::super::{is_zero_or_nan, o1, true_range, Bar, Kernel, Out, NAN3};
-use super::NullRun;
+use super::{FusedEma, NullRun};
 
 // ---------------------------------------------------------------- PLUS_DM, MINUS_DM
 
@@ -312,14 +312,14 @@ impl Kernel for WadK {
 
 /// Elder ray: bull power = high - EMA(close), bear power = low - EMA(close).
 #[derive(Debug, Clone)]
-pub(crate) struct EriK(Ma);
+pub(crate) struct EriK(FusedEma);
 
 impl Kernel for EriK {
     fn new(p: &Resolved) -> Self {
-        EriK(Ma::new(MaType::Ema, p.int("timeperiod")))
+        EriK(FusedEma::new(p.int("timeperiod")))
     }
     fn lookback(p: &Resolved) -> usize {
-        Ma::lookback(MaType::Ema, p.int("timeperiod"))
+        FusedEma::lookback(p.int("timeperiod"))
     }
     #[inline]
     fn update(&mut self, b: &Bar) -> Out {

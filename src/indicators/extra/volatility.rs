@@ -37,7 +37,7 @@ pub(crate) struct CviK {
 impl Kernel for CviK {
     fn new(p: &Resolved) -> Self {
         CviK {
-            ema: Ema::new(p.int("timeperiod")),
+            ema: Ema::fused(p.int("timeperiod")),
             lag: Lag::new(p.int("rocperiod")),
         }
     }
@@ -74,8 +74,8 @@ impl Kernel for MassiK {
     fn new(p: &Resolved) -> Self {
         let fast = p.int("fastperiod");
         MassiK {
-            ema1: Ema::new(fast),
-            ema2: Ema::new(fast),
+            ema1: Ema::fused(fast),
+            ema2: Ema::fused(fast),
             sum: WindowSum::new(p.int("slowperiod")),
         }
     }

@@ -1,10 +1,10 @@
 //! Volume indicators: CMF, EFI, MARKETFI, NVI, PVI, PVO, PVT, RVOL, VWAP.
 
 use super::super::ma::{Ma, Series};
-use super::super::params::{MaType, Resolved};
+use super::super::params::Resolved;
 use super::super::window::Fifo;
 use super::super::{is_zero, o1, Bar, Kernel, Out, NAN3};
-use super::NullRun;
+use super::FusedEma;
 
 // ---------------------------------------------------------------- CMF
 
@@ -66,7 +66,7 @@ impl Kernel for CmfK {
 pub(crate) struct EfiK {
     started: bool,
     prev_close: f64,
-    ema: Ma,
+    ema: FusedEma,
 }
 
 impl Kernel for EfiK {
@@ -74,7 +74,7 @@ impl Kernel for EfiK {
         EfiK {
             started: false,
             prev_close: 0.0,
-            ema: Ma::new(MaType::Ema, p.int("timeperiod")),
+            ema: FusedEma::new(p.int("timeperiod")),
         }
     }
     fn lookback(p: &Resolved) -> usize {
@@ -277,13 +277,13 @@ impl Kernel for PvtK {
 
 // ---------------------------------------------------------------- RVOL
 
-/// Relative volume: today's volume over the average volume of the previous `period` bars.
+/// Relative volume: today's volume over the average volume of the previous `period` bars
+/// (a running total: 0.8.2 keeps its residue, so 0 / 0 is NaN only on an exact zero).
 #[derive(Debug, Clone)]
 pub(crate) struct RvolK {
     period: usize,
     p: f64,
     total: f64,
-    flat: NullRun,
     window: Fifo<f64>,
 }
 
@@ -294,7 +294,6 @@ impl Kernel for RvolK {
             period,
             p: period as f64,
             total: 0.0,
-            flat: NullRun::default(),
             window: Fifo::new(period + 1),
         }
     }
@@ -307,16 +306,12 @@ impl Kernel for RvolK {
         if self.window.len() < self.period {
             self.window.push(v);
             self.total += v;
-            self.flat.count(v == 0.0);
             return NAN3;
         }
         let baseline = self.total / self.p;
         self.total -= self.window.pop().unwrap_or(0.0);
         self.window.push(v);
         self.total += v;
-        if self.flat.flat_for(v == 0.0, self.period) {
-            self.total = 0.0;
-        }
         o1(Some(v / baseline))
     }
 }
