@@ -304,7 +304,8 @@ impl Kernel for DpoK {
 // ---------------------------------------------------------------- ER
 
 /// Kaufman efficiency ratio: |x - x[t-n]| over the path length of the last `n` changes,
-/// pinned to 1 when the path is not longer than the signed net move (KAMA's rule).
+/// pinned to exactly 1 when the path is not longer than the net move (so rounding in the
+/// running path sum never reads above 1), and 1 for a flat window.
 #[derive(Debug, Clone)]
 pub(crate) struct ErK {
     period: usize,
@@ -359,7 +360,7 @@ impl Kernel for ErK {
         }
         let old = self.closes.pop().unwrap_or(f64::NAN);
         let net = x - old;
-        o1(Some(if self.path <= net {
+        o1(Some(if self.path <= net.abs() {
             1.0
         } else {
             (net / self.path).abs()

@@ -1,7 +1,7 @@
 //! Volume indicators: CMF, EFI, MARKETFI, NVI, PVI, PVO, PVT, RVOL, VWAP.
 
 use super::super::ma::{Ma, Series};
-use super::super::params::Resolved;
+use super::super::params::{MaType, Resolved};
 use super::super::window::Fifo;
 use super::super::{is_zero, o1, Bar, Kernel, Out, NAN3};
 use super::FusedEma;
@@ -201,8 +201,32 @@ impl Kernel for PviK {
 /// swapped if given inverted), 0 when the slow MA is zero.
 #[derive(Debug, Clone)]
 pub(crate) struct PvoK {
-    fast: Ma,
-    slow: Ma,
+    fast: VolumeMa,
+    slow: VolumeMa,
+}
+
+/// PVO's moving averages: TA-Lib 0.8.2's fused EMA for `matype` 1, the shared factory for
+/// the others.
+#[derive(Debug, Clone)]
+enum VolumeMa {
+    Ema(FusedEma),
+    Other(Ma),
+}
+
+impl VolumeMa {
+    fn new(kind: MaType, period: usize) -> Self {
+        match kind {
+            MaType::Ema => VolumeMa::Ema(FusedEma::new(period)),
+            _ => VolumeMa::Other(Ma::new(kind, period)),
+        }
+    }
+    #[inline]
+    fn next(&mut self, x: f64) -> Option<f64> {
+        match self {
+            VolumeMa::Ema(m) => m.next(x),
+            VolumeMa::Other(m) => m.next(x),
+        }
+    }
 }
 
 impl PvoK {
@@ -217,8 +241,8 @@ impl Kernel for PvoK {
         let (fast, slow) = Self::periods(p);
         let kind = p.matype("matype");
         PvoK {
-            fast: Ma::new(kind, fast),
-            slow: Ma::new(kind, slow),
+            fast: VolumeMa::new(kind, fast),
+            slow: VolumeMa::new(kind, slow),
         }
     }
     fn lookback(p: &Resolved) -> usize {
