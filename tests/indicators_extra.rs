@@ -21,9 +21,17 @@ const FUNCTIONS: [&str; 36] = [
 /// Non-default parameters (KDJ with matypes the current factory has).
 fn other_params(name: &str) -> Params {
     let p: &[(&str, f64)] = match name {
-        "AC" => &[("fastperiod", 4.0), ("slowperiod", 17.0), ("signalperiod", 6.0)],
+        "AC" => &[
+            ("fastperiod", 4.0),
+            ("slowperiod", 17.0),
+            ("signalperiod", 6.0),
+        ],
         "AO" => &[("fastperiod", 21.0), ("slowperiod", 6.0)],
-        "COPPOCK" => &[("wmaperiod", 7.0), ("roc1period", 15.0), ("roc2period", 9.0)],
+        "COPPOCK" => &[
+            ("wmaperiod", 7.0),
+            ("roc1period", 15.0),
+            ("roc2period", 9.0),
+        ],
         "CVI" => &[("timeperiod", 7.0), ("rocperiod", 3.0)],
         "FRACTAL" => &[("leftbars", 3.0), ("rightbars", 1.0)],
         "KDJ" => &[
@@ -94,14 +102,27 @@ fn first_value_sits_at_the_lookback_with_other_parameters() {
         let lb = lookback(name, &params).unwrap();
         let out = compute(name, &data.inputs(), &params).unwrap();
         for (col, values) in out.iter() {
-            assert!(values[..lb].iter().all(|v| v.is_nan()), "{name}.{col}: value before {lb}");
-            assert!(!values[lb].is_nan(), "{name}.{col}: NaN at the lookback {lb}");
+            assert!(
+                values[..lb].iter().all(|v| v.is_nan()),
+                "{name}.{col}: value before {lb}"
+            );
+            assert!(
+                !values[lb].is_nan(),
+                "{name}.{col}: NaN at the lookback {lb}"
+            );
         }
     }
 }
 
 fn bar(h: f64, l: f64) -> Bar {
-    Bar { open: l, high: h, low: l, close: l, volume: 1.0, periods: f64::NAN }
+    Bar {
+        open: l,
+        high: h,
+        low: l,
+        close: l,
+        volume: 1.0,
+        periods: f64::NAN,
+    }
 }
 
 #[test]
@@ -110,14 +131,24 @@ fn fractal_flags_the_confirming_bar_not_the_pivot() {
     let highs = [1.0, 2.0, 5.0, 3.0, 2.0, 2.5, 1.0];
     let params = Params::new().with("leftbars", 2.0).with("rightbars", 2.0);
     let mut s = Stream::new("FRACTAL", &params).unwrap();
-    let flags: Vec<f64> = highs.iter().map(|&h| s.update(&bar(h, h - 10.0))[0]).collect();
+    let flags: Vec<f64> = highs
+        .iter()
+        .map(|&h| s.update(&bar(h, h - 10.0))[0])
+        .collect();
     assert!(flags[..4].iter().all(|v| v.is_nan()));
     assert_eq!(&flags[4..], &[100.0, 0.0, 0.0]);
 }
 
 #[test]
 fn vwap_is_anchored_where_the_series_or_stream_starts() {
-    let b = |p: f64, v: f64| Bar { open: p, high: p, low: p, close: p, volume: v, periods: f64::NAN };
+    let b = |p: f64, v: f64| Bar {
+        open: p,
+        high: p,
+        low: p,
+        close: p,
+        volume: v,
+        periods: f64::NAN,
+    };
     let mut s = Stream::new("VWAP", &Params::new()).unwrap();
     assert_eq!(s.update(&b(10.0, 0.0))[0], 0.0); // no volume yet
     assert_eq!(s.update(&b(10.0, 1.0))[0], 10.0);
@@ -131,7 +162,11 @@ fn vwap_is_anchored_where_the_series_or_stream_starts() {
 fn kdj_j_is_three_k_minus_two_d() {
     let data = load_data("EURUSD");
     let out = compute("KDJ", &data.inputs(), &other_params("KDJ")).unwrap();
-    let (k, d, j) = (out.get("k").unwrap(), out.get("d").unwrap(), out.get("j").unwrap());
+    let (k, d, j) = (
+        out.get("k").unwrap(),
+        out.get("d").unwrap(),
+        out.get("j").unwrap(),
+    );
     for i in 0..k.len() {
         assert!(same(j[i], 3.0 * k[i] - 2.0 * d[i]), "bar {i}");
     }
@@ -175,14 +210,24 @@ const INF: f64 = f64::INFINITY;
 
 fn case_data(case: Case) -> [Vec<f64>; 5] {
     match case {
-        Flat => [vec![5.0; 16], vec![5.0; 16], vec![5.0; 16], vec![5.0; 16], vec![0.0; 16]],
+        Flat => [
+            vec![5.0; 16],
+            vec![5.0; 16],
+            vec![5.0; 16],
+            vec![5.0; 16],
+            vec![0.0; 16],
+        ],
         Mixed => {
             let c = [
                 10.0, 10.0, 10.0, 11.0, 11.0, 10.5, 10.5, 10.5, 10.5, 12.0, 12.0, 12.0, 11.0, 11.0,
                 11.0, 11.0,
             ];
-            let up = [0.0, 0.0, 0.0, 0.5, 0.0, 0.25, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0];
-            let down = [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+            let up = [
+                0.0, 0.0, 0.0, 0.5, 0.0, 0.25, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0,
+            ];
+            let down = [
+                0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0,
+            ];
             let volume = [
                 0.0, 0.0, 0.0, 100.0, 0.0, 0.0, 50.0, 50.0, 0.0, 0.0, 0.0, 0.0, 10.0, 0.0, 0.0, 0.0,
             ];
@@ -196,9 +241,19 @@ fn case_data(case: Case) -> [Vec<f64>; 5] {
             ]
         }
         Zeros => {
-            let z = [0.0, 0.0, 1.0, 0.0, 2.0, 2.0, 0.0, 3.0, 3.0, 3.0, 0.0, 0.0, 1.0, 2.0, 0.0, 1.0];
-            let volume = [1.0, 2.0, 0.0, 3.0, 3.0, 1.0, 0.0, 0.0, 5.0, 4.0, 4.0, 0.0, 0.0, 2.0, 1.0, 1.0];
-            [z.to_vec(), z.iter().map(|x| x + 1.0).collect(), z.to_vec(), z.to_vec(), volume.to_vec()]
+            let z = [
+                0.0, 0.0, 1.0, 0.0, 2.0, 2.0, 0.0, 3.0, 3.0, 3.0, 0.0, 0.0, 1.0, 2.0, 0.0, 1.0,
+            ];
+            let volume = [
+                1.0, 2.0, 0.0, 3.0, 3.0, 1.0, 0.0, 0.0, 5.0, 4.0, 4.0, 0.0, 0.0, 2.0, 1.0, 1.0,
+            ];
+            [
+                z.to_vec(),
+                z.iter().map(|x| x + 1.0).collect(),
+                z.to_vec(),
+                z.to_vec(),
+                volume.to_vec(),
+            ]
         }
         Residue => {
             let [open, high, low, close, _] = case_data(Mixed);
@@ -210,7 +265,12 @@ fn case_data(case: Case) -> [Vec<f64>; 5] {
     }
 }
 
-type EdgeCase = (&'static str, &'static [(&'static str, f64)], Case, &'static [&'static [f64]]);
+type EdgeCase = (
+    &'static str,
+    &'static [(&'static str, f64)],
+    Case,
+    &'static [&'static [f64]],
+);
 
 #[rustfmt::skip]
 const EDGE_CASES: &[EdgeCase] = &[
@@ -429,7 +489,9 @@ fn edge_cases_match_talib() {
             for (i, (&g, &w)) in got.iter().zip(want.iter()).enumerate() {
                 let ok = same(g, w) || g == w || (g - w).abs() <= 1e-12 * w.abs();
                 if !ok {
-                    failures.push(format!("{name} {params:?} output {j} bar {i}: got {g}, TA-Lib {w}"));
+                    failures.push(format!(
+                        "{name} {params:?} output {j} bar {i}: got {g}, TA-Lib {w}"
+                    ));
                 }
             }
         }
