@@ -2,7 +2,7 @@
 //! ROCR100, SMI, TSI, VHF.
 
 use super::super::ma::{Ema, Series, Sma};
-use super::super::momentum::{HighLow, StochK};
+use super::super::momentum::StochK;
 use super::super::params::Resolved;
 use super::super::window::Fifo;
 use super::super::{o1, Bar, Kernel, Out, NAN3};
@@ -588,12 +588,78 @@ ratio_kernel!(
 
 // ---------------------------------------------------------------- SMI
 
+/// Highest high and lowest low of the last `period` bars with TA-Lib's classic tracker: the
+/// extreme is kept until it leaves the window, then the window is rescanned from its oldest
+/// bar. Unlike the NaN-skipping deque this keeps TA-Lib's NaN behaviour: a NaN that starts
+/// a rescan stays the extreme until it leaves the window, and a NaN arriving otherwise is
+/// ignored.
+#[derive(Debug, Clone)]
+pub(crate) struct ScanExtremes {
+    period: usize,
+    seen: usize,
+    highest_at: Option<usize>,
+    lowest_at: Option<usize>,
+    highest: f64,
+    lowest: f64,
+    bars: Fifo<(f64, f64)>,
+}
+
+impl ScanExtremes {
+    fn new(period: usize) -> Self {
+        let period = period.max(1);
+        ScanExtremes {
+            period,
+            seen: 0,
+            highest_at: None,
+            lowest_at: None,
+            highest: 0.0,
+            lowest: 0.0,
+            bars: Fifo::new(period + 1),
+        }
+    }
+
+    /// `(highest, lowest)` once `period` bars were seen.
+    fn next(&mut self, high: f64, low: f64) -> Option<(f64, f64)> {
+        let t = self.seen;
+        self.seen += 1;
+        self.bars.push((high, low));
+        if self.bars.len() < self.period {
+            return None;
+        }
+        let oldest = t + 1 - self.period;
+        if self.lowest_at.is_none_or(|i| i < oldest) {
+            let (mut at, mut lowest) = (oldest, self.bars.at(0).map_or(f64::NAN, |b| b.1));
+            for (k, &(_, l)) in self.bars.iter().enumerate().skip(1) {
+                if l < lowest {
+                    (at, lowest) = (oldest + k, l);
+                }
+            }
+            (self.lowest_at, self.lowest) = (Some(at), lowest);
+        } else if low <= self.lowest {
+            (self.lowest_at, self.lowest) = (Some(t), low);
+        }
+        if self.highest_at.is_none_or(|i| i < oldest) {
+            let (mut at, mut highest) = (oldest, self.bars.at(0).map_or(f64::NAN, |b| b.0));
+            for (k, &(h, _)) in self.bars.iter().enumerate().skip(1) {
+                if h > highest {
+                    (at, highest) = (oldest + k, h);
+                }
+            }
+            (self.highest_at, self.highest) = (Some(at), highest);
+        } else if high >= self.highest {
+            (self.highest_at, self.highest) = (Some(t), high);
+        }
+        self.bars.pop();
+        Some((self.highest, self.lowest))
+    }
+}
+
 /// Stochastic momentum index: the close's distance from the middle of the `timeperiod`
 /// high/low range and the range itself, each double-smoothed by EMAs (slow, then fast),
 /// `100 * num / (den / 2)`; the signal line is an EMA of that.
 #[derive(Debug, Clone)]
 pub(crate) struct SmiK {
-    range: HighLow,
+    range: ScanExtremes,
     slow_num: Ema,
     slow_den: Ema,
     fast_num: Ema,
@@ -605,7 +671,7 @@ impl Kernel for SmiK {
     fn new(p: &Resolved) -> Self {
         let (slow, fast) = (p.int("slowperiod"), p.int("fastperiod"));
         SmiK {
-            range: HighLow::new(p.int("timeperiod")),
+            range: ScanExtremes::new(p.int("timeperiod")),
             slow_num: Ema::fused(slow),
             slow_den: Ema::fused(slow),
             fast_num: Ema::fused(fast),
