@@ -4,7 +4,7 @@
 //!
 //! The edge-case expectations were produced with TA-Lib 0.8.2's Python binding on the three
 //! small inputs below (all flat with no volume; steps with zero-volume runs; prices at
-//! zero; zero-volume runs after a huge volume, where running sums keep residue), values before each function's lookback blanked to NaN.
+//! zero; zero-volume runs after a huge volume, where running sums keep residue; NaN gaps), values before each function's lookback blanked to NaN.
 
 mod indicators_common;
 
@@ -202,6 +202,8 @@ enum Case {
     Zeros,
     /// Mixed prices; volume with a huge bar and zero runs, where running sums keep residue.
     Residue,
+    /// Mixed with NaN in every column at bars 4 and 9.
+    Gaps,
 }
 use Case::*;
 
@@ -262,6 +264,11 @@ fn case_data(case: Case) -> [Vec<f64>; 5] {
             ];
             [open, high, low, close, volume.to_vec()]
         }
+        Gaps => case_data(Mixed).map(|mut column| {
+            column[4] = NAN;
+            column[9] = NAN;
+            column
+        }),
     }
 }
 
@@ -466,6 +473,55 @@ const EDGE_CASES: &[EdgeCase] = &[
     ("SMI", &[("timeperiod", 13.0), ("fastperiod", 2.0), ("slowperiod", 25.0), ("signalperiod", 9.0)], Mixed, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
     ("SMI", &[("timeperiod", 13.0), ("fastperiod", 2.0), ("slowperiod", 25.0), ("signalperiod", 9.0)], Zeros, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
     ("SMI", &[("timeperiod", 13.0), ("fastperiod", 2.0), ("slowperiod", 25.0), ("signalperiod", 9.0)], Residue, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+
+    ("ER", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 1.0, NAN, NAN, NAN, NAN, 1.0, NAN, NAN, NAN, NAN, NAN, NAN, 1.0]]),
+    ("VHF", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]]),
+    ("CMOU", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 100.0, 100.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -100.0, -100.0, -100.0, 0.0]]),
+    ("TSI", &[("firstperiod", 2.0), ("secondperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, 99.99999999999999, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("SMI", &[("timeperiod", 2.0), ("fastperiod", 2.0), ("slowperiod", 2.0), ("signalperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, NAN, NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("RVI", &[("timeperiod", 3.0), ("stddevperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, NAN, NAN, NAN, NAN]]),
+    ("MASSI", &[("fastperiod", 2.0), ("slowperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, 2.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("DX", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0]]),
+    ("IMI", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, 50.0, 100.0, NAN, NAN, NAN, 0.0, 50.0, NAN, NAN, NAN, 0.0, 0.0, 0.0, 50.0]]),
+    ("VORTEX", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[NAN, NAN, NAN, 0.6666666666666666, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("CVI", &[("timeperiod", 2.0), ("rocperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("FOSC", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 9.090909090909092, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("ADR", &[("timeperiod", 1.0)], Gaps, &[&[0.0, 0.0, 0.0, 0.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("QSTICK", &[("timeperiod", 1.0)], Gaps, &[&[0.0, 0.0, 0.0, 1.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("AO", &[("fastperiod", 2.0), ("slowperiod", 3.0)], Gaps, &[&[NAN, NAN, 0.0, 0.20833333333333393, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("AC", &[("fastperiod", 3.0), ("slowperiod", 2.0), ("signalperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, -0.10416666666666696, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("DPO", &[("timeperiod", 2.0)], Gaps, &[&[NAN, NAN, 0.0, -0.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("WAD", &[], Gaps, &[&[0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("FRACTAL", &[("leftbars", 1.0), ("rightbars", 1.0)], Gaps, &[&[NAN, NAN, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[NAN, NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("FRACTAL", &[("leftbars", 1.0), ("rightbars", 3.0)], Gaps, &[&[NAN, NAN, NAN, NAN, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[NAN, NAN, NAN, NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("PLUS_DM", &[("timeperiod", 1.0)], Gaps, &[&[NAN, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("MINUS_DM", &[("timeperiod", 1.0)], Gaps, &[&[NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("PLUS_DM", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, 0.0, 1.5, 1.0, 0.6666666666666667, 0.44444444444444453, 0.2962962962962964, 0.1975308641975309, 0.13168724279835392, 0.08779149519890261, 0.058527663465935076, 0.03901844231062339, 0.026012294873748926, 0.01734152991583262, 0.011561019943888414]]),
+    ("MINUS_DM", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.16666666666666669, 0.11111111111111113, 0.0740740740740741, 1.0493827160493827, 0.6995884773662551, 0.46639231824417005, 0.31092821216278, 0.20728547477518666]]),
+    ("ROCP", &[("timeperiod", 1.0)], Gaps, &[&[NAN, 0.0, 0.0, 0.1, NAN, NAN, 0.0, 0.0, 0.0, NAN, NAN, 0.0, -0.08333333333333333, 0.0, 0.0, 0.0]]),
+    ("ROCR", &[("timeperiod", 2.0)], Gaps, &[&[NAN, NAN, 1.0, 1.1, NAN, 0.9545454545454546, NAN, 1.0, 1.0, NAN, 1.1428571428571428, NAN, 0.9166666666666666, 0.9166666666666666, 1.0, 1.0]]),
+    ("ROCR100", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 110.00000000000001, NAN, 105.0, 95.45454545454545, NAN, 100.0, NAN, 114.28571428571428, 114.28571428571428, NAN, 91.66666666666666, 91.66666666666666, 100.0]]),
+    ("COPPOCK", &[("wmaperiod", 1.0), ("roc1period", 1.0), ("roc2period", 2.0)], Gaps, &[&[NAN, NAN, 0.0, 20.000000000000018, NAN, NAN, NAN, 0.0, 0.0, NAN, NAN, NAN, -16.666666666666675, -8.333333333333337, 0.0, 0.0]]),
+    ("COPPOCK", &[("wmaperiod", 3.0), ("roc1period", 2.0), ("roc2period", 1.0)], Gaps, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("KDJ", &[("fastk_period", 1.0), ("slowk_period", 1.0), ("slowk_matype", 0.0), ("slowd_period", 2.0), ("slowd_matype", 0.0)], Gaps, &[&[NAN, 0.0, 0.0, 0.0, NAN, 0.0, 0.0, 100.0, 0.0, NAN, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0], &[NAN, 0.0, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, 0.0, 0.0, 0.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("ERI", &[("timeperiod", 1.0)], Gaps, &[&[0.0, 0.0, 0.0, 0.5, NAN, 0.25, 0.0, 0.0, 0.0, NAN, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0], &[0.0, 0.0, 0.0, 0.0, NAN, 0.0, 0.0, -0.25, 0.0, NAN, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("ERI", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, 0.0, 1.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, NAN, 0.0, 0.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("CMF", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    ("MARKETFI", &[], Gaps, &[&[0.0, 0.0, 0.0, 0.005, NAN, 0.0, 0.0, 0.005, 0.0, NAN, 0.0, 0.0, 0.05, 0.0, 0.0, 0.0]]),
+    ("VWAP", &[], Gaps, &[&[0.0, 0.0, 0.0, 11.166666666666664, 11.166666666666664, 11.166666666666664, 10.944444444444443, 10.8125, 10.8125, 10.8125, 10.8125, 10.8125, 10.829365079365079, 10.829365079365079, 10.829365079365079, 10.829365079365079]]),
+    ("RVOL", &[("timeperiod", 2.0)], Gaps, &[&[NAN, NAN, NAN, INF, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("PVO", &[("fastperiod", 3.0), ("slowperiod", 2.0), ("matype", 0.0)], Gaps, &[&[NAN, NAN, 0.0, 49.999999999999986, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("PVO", &[("fastperiod", 2.0), ("slowperiod", 3.0), ("matype", 1.0)], Gaps, &[&[NAN, NAN, 0.0, 33.333333333333314, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("EFI", &[("timeperiod", 1.0)], Gaps, &[&[NAN, 0.0, 0.0, 100.0, NAN, NAN, 0.0, 0.0, 0.0, NAN, NAN, 0.0, -10.0, 0.0, 0.0, 0.0]]),
+    ("EFI", &[("timeperiod", 3.0)], Gaps, &[&[NAN, NAN, NAN, 33.333333333333336, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("NVI", &[], Gaps, &[&[1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0]]),
+    ("PVI", &[], Gaps, &[&[1000.0, 1000.0, 1000.0, 1100.0, 1100.0, 1100.0, 1100.0, 1100.0, 1100.0, 1100.0, 1100.0, 1100.0, 1008.3333333333334, 1008.3333333333334, 1008.3333333333334, 1008.3333333333334]]),
+    ("PVT", &[], Gaps, &[&[0.0, 0.0, 0.0, 10.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("PVO", &[("fastperiod", 2.0), ("slowperiod", 3.0), ("matype", 2.0)], Gaps, &[&[NAN, NAN, 0.0, 33.33333333333334, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("PVO", &[("fastperiod", 2.0), ("slowperiod", 3.0), ("matype", 5.0)], Gaps, &[&[NAN, NAN, 0.0, 100.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("PVO", &[("fastperiod", 2.0), ("slowperiod", 4.0), ("matype", 0.0)], Gaps, &[&[NAN, NAN, NAN, 100.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("ER", &[("timeperiod", 20.0)], Gaps, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
+    ("SMI", &[("timeperiod", 13.0), ("fastperiod", 2.0), ("slowperiod", 25.0), ("signalperiod", 9.0)], Gaps, &[&[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN], &[NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN]]),
 
 ];
 
