@@ -153,3 +153,40 @@ impl Series for FusedEma {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skip_window_sum_and_lag() {
+        let mut s = Skip::new(2, WindowSum::new(2));
+        let out: Vec<Option<f64>> = [1.0, 2.0, 3.0, 4.0, 5.0]
+            .iter()
+            .map(|&x| s.next(x))
+            .collect();
+        assert_eq!(out, vec![None, None, None, Some(7.0), Some(9.0)]);
+        let mut lag = Lag::new(2);
+        let out: Vec<Option<f64>> = [1.0, 2.0, 3.0, 4.0].iter().map(|&x| lag.next(x)).collect();
+        assert_eq!(out, vec![None, None, Some(1.0), Some(2.0)]);
+    }
+
+    #[test]
+    fn null_run_fires_after_a_whole_flat_period_and_holds() {
+        let mut run = NullRun::default();
+        let fired: Vec<bool> = [true, true, false, true, true, true, true]
+            .iter()
+            .map(|&zero| run.flat_for(zero, 3))
+            .collect();
+        assert_eq!(fired, vec![false, false, false, false, false, true, true]);
+    }
+
+    #[test]
+    fn fused_ema_copies_at_period_one_and_seeds_with_the_average() {
+        let mut one = FusedEma::new(1);
+        assert_eq!(one.next(-0.0).map(f64::to_bits), Some((-0.0f64).to_bits()));
+        let mut ema = FusedEma::new(3);
+        let out: Vec<Option<f64>> = [1.0, 2.0, 3.0, 5.0].iter().map(|&x| ema.next(x)).collect();
+        assert_eq!(out, vec![None, None, Some(2.0), Some(3.5)]);
+    }
+}

@@ -811,3 +811,43 @@ impl Kernel for VhfK {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchored_wma_rebuilds_its_sums_to_exact_zero() {
+        let mut wma = AnchoredWma::new(3);
+        let mut plain = super::super::super::ma::Wma::new(3);
+        let (mut last, mut drifted) = (None, None);
+        // Values that leave rounding residue in the running sums, then zeros for more than
+        // 8 periods: the plain recurrence keeps the residue, the re-anchor leaves exactly 0.
+        for x in [0.1, 0.7, 1e6, 0.3, 0.2].into_iter().chain([0.0; 30]) {
+            last = wma.next(x);
+            drifted = plain.next(x);
+        }
+        assert_eq!(last, Some(0.0));
+        assert_ne!(drifted, Some(0.0));
+        let mut copy = AnchoredWma::new(1);
+        assert_eq!(copy.next(4.5), Some(4.5));
+    }
+
+    #[test]
+    fn scan_extremes_tracks_the_window() {
+        let mut s = ScanExtremes::new(3);
+        let highs = [1.0, 5.0, 2.0, 3.0, 1.0, 0.5];
+        let got: Vec<Option<(f64, f64)>> = highs.iter().map(|&h| s.next(h, h - 1.0)).collect();
+        assert_eq!(
+            got,
+            vec![
+                None,
+                None,
+                Some((5.0, 0.0)),
+                Some((5.0, 1.0)),
+                Some((3.0, 0.0)),
+                Some((3.0, -0.5)),
+            ]
+        );
+    }
+}
