@@ -8,8 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 use stratlab::backtest::{
-    evaluate, ma, run_with, vectorbt, BacktestConfig, BacktestContext, CrossSignals, Semantics,
-    Workspace,
+    evaluate, ma, run_with, vectorbt, BacktestConfig, BacktestContext, CrossSignals, Semantics, Workspace,
 };
 use stratlab::series::{parse_csv, Ohlcv};
 
@@ -33,17 +32,11 @@ fn median_secs(reps: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() -> Result<(), String> {
-    let shared = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared".to_string());
+    let shared = std::env::args().nth(1).unwrap_or_else(|| "../shared".to_string());
 
     // 1. One full backtesting.py-semantics run on GOOG (SMAs included).
     let goog = load(&shared, "GOOG")?;
-    let cfg = BacktestConfig {
-        commission: 0.002,
-        finalize_trades: true,
-        ..BacktestConfig::default()
-    };
+    let cfg = BacktestConfig { commission: 0.002, finalize_trades: true, ..BacktestConfig::default() };
     let ctx = BacktestContext::new(&goog).map_err(|e| e.to_string())?;
     let mut trades = 0;
     let goog_full = median_secs(51, || {
@@ -72,39 +65,23 @@ fn main() -> Result<(), String> {
     let mut periods: Vec<usize> = fasts.iter().chain(&slows).copied().collect();
     periods.sort_unstable();
     periods.dedup();
-    let smas: Vec<(usize, Vec<f64>)> = periods
-        .iter()
-        .map(|&n| (n, ma::vectorbt_rolling_mean(&synth.close, n)))
-        .collect();
-    let sma = |n: usize| {
-        smas.iter()
-            .find(|(p, _)| *p == n)
-            .map(|(_, v)| v.as_slice())
-            .unwrap_or(&[])
-    };
+    let smas: Vec<(usize, Vec<f64>)> = periods.iter().map(|&n| (n, ma::vectorbt_rolling_mean(&synth.close, n))).collect();
+    let sma = |n: usize| smas.iter().find(|(p, _)| *p == n).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
     let precompute = t0.elapsed().as_secs_f64();
-    let combos: Vec<(usize, usize)> = fasts
-        .iter()
-        .flat_map(|&f| slows.iter().filter(move |&&s| f < s).map(move |&s| (f, s)))
-        .collect();
+    let combos: Vec<(usize, usize)> =
+        fasts.iter().flat_map(|&f| slows.iter().filter(move |&&s| f < s).map(move |&s| (f, s))).collect();
     let mut checksum = 0.0;
     let grid = median_secs(5, || {
         checksum = 0.0;
         for &(f, s) in &combos {
             // black_box keeps the optimiser from hoisting the pure kernel out of the timing loop.
-            let (ret, _) =
-                vectorbt::cross_total_return(black_box(&synth.close), sma(f), sma(s), 0.001, 100.0);
+            let (ret, _) = vectorbt::cross_total_return(black_box(&synth.close), sma(f), sma(s), 0.001, 100.0);
             checksum += black_box(ret);
         }
     });
     // The same grid through the generic engine with full stats (equity curve + all stats).
     let synth_ctx = BacktestContext::new(&synth).map_err(|e| e.to_string())?;
-    let vbt_cfg = BacktestConfig {
-        semantics: Semantics::Vectorbt,
-        cash: 100.0,
-        commission: 0.001,
-        ..BacktestConfig::default()
-    };
+    let vbt_cfg = BacktestConfig { semantics: Semantics::Vectorbt, cash: 100.0, commission: 0.001, ..BacktestConfig::default() };
     let t1 = Instant::now();
     for &(f, s) in &combos {
         let mut src = CrossSignals::new(Semantics::Vectorbt, sma(f), sma(s));

@@ -10,13 +10,8 @@ use stratlab::indicators::{compute_into, output_names, Inputs, Params};
 /// The benchmark series: a deterministic, wavy random-looking walk (same formulas as
 /// bench/indicators.mjs).
 fn synth(n: usize) -> [Vec<f64>; 5] {
-    let (mut open, mut high, mut low, mut close, mut volume) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
+    let (mut open, mut high, mut low, mut close, mut volume) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let mut prev = 100.0;
     for i in 0..n {
         let f = i as f64;
@@ -37,51 +32,22 @@ pub const CASES: [(&str, &[(&str, f64)]); 8] = [
     ("SMA", &[("timeperiod", 20.0)]),
     ("EMA", &[("timeperiod", 20.0)]),
     ("RSI", &[("timeperiod", 14.0)]),
-    (
-        "MACD",
-        &[
-            ("fastperiod", 12.0),
-            ("slowperiod", 26.0),
-            ("signalperiod", 9.0),
-        ],
-    ),
-    (
-        "BBANDS",
-        &[("timeperiod", 20.0), ("nbdevup", 2.0), ("nbdevdn", 2.0)],
-    ),
+    ("MACD", &[("fastperiod", 12.0), ("slowperiod", 26.0), ("signalperiod", 9.0)]),
+    ("BBANDS", &[("timeperiod", 20.0), ("nbdevup", 2.0), ("nbdevdn", 2.0)]),
     ("ATR", &[("timeperiod", 14.0)]),
     ("ADX", &[("timeperiod", 14.0)]),
-    (
-        "STOCH",
-        &[
-            ("fastk_period", 14.0),
-            ("slowk_period", 3.0),
-            ("slowd_period", 3.0),
-        ],
-    ),
+    ("STOCH", &[("fastk_period", 14.0), ("slowk_period", 3.0), ("slowd_period", 3.0)]),
 ];
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
+    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
     // Optional second argument: run only this indicator (for profiling).
     let only = std::env::args().nth(2);
     let [open, high, low, close, volume] = synth(n);
-    let inputs = Inputs {
-        open: Some(&open),
-        high: Some(&high),
-        low: Some(&low),
-        close: Some(&close),
-        volume: Some(&volume),
-    };
+    let inputs = Inputs { open: Some(&open), high: Some(&high), low: Some(&low), close: Some(&close), volume: Some(&volume) };
     let mut parts = Vec::new();
     for (name, params) in CASES {
-        if only
-            .as_deref()
-            .is_some_and(|o| !o.eq_ignore_ascii_case(name))
-        {
+        if only.as_deref().is_some_and(|o| !o.eq_ignore_ascii_case(name)) {
             continue;
         }
         let params: Params = params.iter().map(|(k, v)| (*k, *v)).collect();

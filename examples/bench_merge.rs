@@ -1,7 +1,7 @@
 //! Native timing of the merge core: 1,000,000 timestamps × 5 strategies, each method.
 //! `cargo run --release --example bench_merge`
-use std::time::Instant;
 use stratlab::merge::{merge, MergeConfig, MergeMethod, StrategyOutput};
+use std::time::Instant;
 
 /// On-CPU nanoseconds of this thread (wall time is meaningless on a shared, loaded machine).
 fn cpu_ns() -> u64 {
@@ -31,39 +31,20 @@ fn main() {
             (t, s)
         })
         .collect();
-    let aligned: Vec<(Vec<f64>, Vec<i8>)> = data
-        .iter()
-        .map(|(_, s)| ((0..s.len()).map(|i| i as f64).collect(), s.clone()))
-        .collect();
+    let aligned: Vec<(Vec<f64>, Vec<i8>)> =
+        data.iter().map(|(_, s)| ((0..s.len()).map(|i| i as f64).collect(), s.clone())).collect();
     for (label, data) in [("gaps", &data), ("aligned", &aligned)] {
-        for method in [
-            MergeMethod::WeightedVote,
-            MergeMethod::Majority,
-            MergeMethod::Priority,
-        ] {
+        for method in [MergeMethod::WeightedVote, MergeMethod::Majority, MergeMethod::Priority] {
             let (mut wall, mut cpu, mut rows) = (f64::MAX, f64::MAX, 0);
             for _ in 0..5 {
-                let outputs: Vec<_> = data
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (t, s))| {
-                        (
-                            format!("s{i}"),
-                            Some(StrategyOutput::from_codes(t.clone(), s.clone())),
-                        )
-                    })
-                    .collect();
+                let outputs: Vec<_> = data.iter().enumerate().map(|(i, (t, s))| (format!("s{i}"), Some(StrategyOutput::from_codes(t.clone(), s.clone())))).collect();
                 let (t0, c0) = (Instant::now(), cpu_ns());
-                let Ok(r) = merge(outputs, &MergeConfig::new(method)) else {
-                    panic!("merge failed")
-                };
+                let Ok(r) = merge(outputs, &MergeConfig::new(method)) else { panic!("merge failed") };
                 wall = wall.min(t0.elapsed().as_secs_f64() * 1e3);
                 cpu = cpu.min((cpu_ns() - c0) as f64 / 1e6);
                 rows = r.len();
             }
-            println!(
-                "{label} {method:?}: {rows} rows, best of 5: {wall:.1} ms wall, {cpu:.1} ms on CPU"
-            );
+            println!("{label} {method:?}: {rows} rows, best of 5: {wall:.1} ms wall, {cpu:.1} ms on CPU");
         }
     }
 }

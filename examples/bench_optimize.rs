@@ -15,8 +15,7 @@ use stratlab::optimize::{OptimizeConfig, Options, Silent};
 use stratlab::series::{parse_csv, Ohlcv};
 
 fn load(dir: &str, name: &str) -> Ohlcv {
-    let text = std::fs::read_to_string(format!("{dir}/data/{name}.csv"))
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text = std::fs::read_to_string(format!("{dir}/data/{name}.csv")).unwrap_or_else(|e| panic!("{name}: {e}"));
     parse_csv(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -25,34 +24,14 @@ fn load(dir: &str, name: &str) -> Ohlcv {
 fn once(data: &Ohlcv, cfg: &OptimizeConfig, parallel: bool) -> (f64, usize) {
     let plan = cfg.plan("", None).expect("plan");
     let t0 = Instant::now();
-    let ev = BacktestEvaluator::new(
-        data,
-        &plan.strategy,
-        &plan.backtest,
-        &plan.candidates,
-        &plan.objective,
-        "",
-    )
-    .expect("evaluator");
-    let out = run(
-        &ev,
-        plan.candidates.clone(),
-        plan.objective.clone(),
-        plan.options(Options {
-            parallel,
-            ..Options::default()
-        }),
-        &mut Silent,
-    )
-    .expect("run");
+    let ev = BacktestEvaluator::new(data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "").expect("evaluator");
+    let out = run(&ev, plan.candidates.clone(), plan.objective.clone(), plan.options(Options { parallel, ..Options::default() }), &mut Silent)
+        .expect("run");
     (t0.elapsed().as_secs_f64(), out.rows.len())
 }
 
 fn line(label: &str, threads: usize, combos: usize, bars: usize, s: f64) {
-    let what = format!(
-        "{label}, {threads} thread{}",
-        if threads == 1 { "" } else { "s" }
-    );
+    let what = format!("{label}, {threads} thread{}", if threads == 1 { "" } else { "s" });
     println!(
         "{what:<48} {combos:>7} combos  {s:>9.3} s  {:>10.0} combos/s  {:>8.1} M bar-evals/s",
         combos as f64 / s,
@@ -67,10 +46,7 @@ fn bench(label: &str, data: &Ohlcv, cfg: &str, reps: usize) {
     {
         // The sequential baseline runs on a 1-thread pool so the indicator cache (built with
         // par_iter) is sequential too, not on the global pool.
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .expect("1-thread pool");
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("1-thread pool");
         let n = rayon::current_num_threads();
         let (mut seq, mut par, mut combos) = (f64::INFINITY, f64::INFINITY, 0);
         for _ in 0..reps {
@@ -82,10 +58,7 @@ fn bench(label: &str, data: &Ohlcv, cfg: &str, reps: usize) {
         }
         line(label, 1, combos, data.len(), seq);
         line(label, n, combos, data.len(), par);
-        println!(
-            "threaded speed-up, {label}: {:.2}x on {n} threads",
-            seq / par
-        );
+        println!("threaded speed-up, {label}: {:.2}x on {n} threads", seq / par);
     }
     #[cfg(not(feature = "threads"))]
     {
@@ -100,46 +73,22 @@ fn bench(label: &str, data: &Ohlcv, cfg: &str, reps: usize) {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared").to_string());
+    let dir = std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared").to_string());
     let synth = load(&dir, "SYNTH_100K_1H");
     let goog = load(&dir, "GOOG");
     let quick = std::env::var("BENCH_QUICK").is_ok();
     // Other processes on the machine skew wall times; say how busy it was.
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "load average: {}",
-            load.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        println!("load average: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     }
     let grid = r#"{"strategy": "SmaCross", "space": {"n1": {"start": 2, "stop": 62, "step": 6}, "n2": {"start": 10, "stop": 310, "step": 10}},
         "constraint": "n1 < n2", "maximize": "Total Return", "semantics": "vectorbt", "fees": 0.001, "init_cash": 100}"#;
-    bench(
-        "SYNTH_100K vectorbt grid",
-        &synth,
-        grid,
-        if quick { 3 } else { 7 },
-    );
+    bench("SYNTH_100K vectorbt grid", &synth, grid, if quick { 3 } else { 7 });
     // Denser grid (1,654 combinations): long enough for a steadier speed-up reading.
     let dense = grid
-        .replace(
-            r#""start": 2, "stop": 62, "step": 6"#,
-            r#""start": 2, "stop": 62, "step": 2"#,
-        )
-        .replace(
-            r#""start": 10, "stop": 310, "step": 10"#,
-            r#""start": 10, "stop": 310, "step": 5"#,
-        );
-    bench(
-        "SYNTH_100K dense vectorbt grid",
-        &synth,
-        &dense,
-        if quick { 1 } else { 3 },
-    );
+        .replace(r#""start": 2, "stop": 62, "step": 6"#, r#""start": 2, "stop": 62, "step": 2"#)
+        .replace(r#""start": 10, "stop": 310, "step": 10"#, r#""start": 10, "stop": 310, "step": 5"#);
+    bench("SYNTH_100K dense vectorbt grid", &synth, &dense, if quick { 1 } else { 3 });
     if quick {
         return;
     }

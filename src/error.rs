@@ -67,11 +67,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-            details: Map::new(),
-        }
+        Error { code, message: message.into(), details: Map::new() }
     }
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidInput, message)
@@ -131,10 +127,7 @@ mod tests {
         let e = Error::param_range("timeperiod", 1.0, 2.0, 100000.0);
         assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
         assert!(e.message.contains("timeperiod"));
-        assert_eq!(
-            e.detail("parameter").and_then(|v| v.as_str()),
-            Some("timeperiod")
-        );
+        assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("timeperiod"));
         assert_eq!(e.detail("min").and_then(|v| v.as_f64()), Some(2.0));
     }
 }

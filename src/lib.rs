@@ -3,17 +3,17 @@
 //! Everything outside `js` is plain Rust and runs natively under `cargo test`;
 //! `js` is the only module that touches wasm-bindgen.
 
-pub mod analysis;
-pub mod backtest;
 pub mod error;
-pub mod forecast;
-pub mod indicators;
-pub mod merge;
-pub mod optimize;
-pub mod rules;
-pub mod runtime;
 pub mod series;
+pub mod indicators;
 pub mod signals;
+pub mod merge;
+pub mod backtest;
+pub mod optimize;
+pub mod runtime;
+pub mod rules;
+pub mod analysis;
+pub mod forecast;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

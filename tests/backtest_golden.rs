@@ -3,20 +3,13 @@
 
 mod common;
 use common::*;
-use stratlab::backtest::{
-    ma, run_with, BacktestConfig, BacktestContext, BacktestResult, Crossover,
-};
+use stratlab::backtest::{ma, run_with, BacktestConfig, BacktestContext, BacktestResult, Crossover};
 
 fn smacross(name: &str, n1: usize, n2: usize, cash: f64, commission: f64) -> BacktestResult {
     let data = load_ohlcv(name);
     let fast = ma::pandas_rolling_mean(&data.close, n1);
     let slow = ma::pandas_rolling_mean(&data.close, n2);
-    let cfg = BacktestConfig {
-        cash,
-        commission,
-        finalize_trades: true,
-        ..BacktestConfig::default()
-    };
+    let cfg = BacktestConfig { cash, commission, finalize_trades: true, ..BacktestConfig::default() };
     let ctx = BacktestContext::new(&data).expect("context");
     run_with(&ctx, &mut Crossover::new(&fast, &slow), &cfg).expect("backtest")
 }
@@ -40,10 +33,7 @@ fn check(file: &str) {
             serde_json::Value::String(s) => got.as_str() == Some(s.as_str()),
             serde_json::Value::Null => got.is_null(),
             w => {
-                let (w, g) = (
-                    w.as_f64().expect("number"),
-                    got.as_f64().unwrap_or(f64::NAN),
-                );
+                let (w, g) = (w.as_f64().expect("number"), got.as_f64().unwrap_or(f64::NAN));
                 close_rel(g, w, 1e-6)
             }
         };
@@ -54,8 +44,7 @@ fn check(file: &str) {
     assert!(bad.is_empty(), "{file} stats differ:\n{}", bad.join("\n"));
 
     // Trades: every column.
-    let mut rdr = csv::Reader::from_path(shared(&format!("reference/backtest/{file}.trades.csv")))
-        .expect("trades");
+    let mut rdr = csv::Reader::from_path(shared(&format!("reference/backtest/{file}.trades.csv"))).expect("trades");
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
     assert_eq!(res.trades.len(), rows.len(), "{file}: trade count");
     for (i, (t, r)) in res.trades.iter().zip(&rows).enumerate() {
@@ -70,39 +59,20 @@ fn check(file: &str) {
             ("return", t.return_pct, f(6)),
             ("commission", t.commission, f(9)),
         ] {
-            assert!(
-                close_rel(got, want, 1e-8) || (got - want).abs() < 1e-9,
-                "{file} trade {i} {name}: {got} vs {want}"
-            );
+            assert!(close_rel(got, want, 1e-8) || (got - want).abs() < 1e-9, "{file} trade {i} {name}: {got} vs {want}");
         }
-        assert_eq!(
-            t.entry_time,
-            parse_time(&r[7]),
-            "{file} trade {i} entry time"
-        );
+        assert_eq!(t.entry_time, parse_time(&r[7]), "{file} trade {i} entry time");
         assert_eq!(t.exit_time, parse_time(&r[8]), "{file} trade {i} exit time");
     }
 
     // Equity and drawdown per bar (the CSV keeps 10 significant digits).
-    let mut rdr = csv::Reader::from_path(shared(&format!("reference/backtest/{file}.equity.csv")))
-        .expect("equity");
+    let mut rdr = csv::Reader::from_path(shared(&format!("reference/backtest/{file}.equity.csv"))).expect("equity");
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), res.equity.len(), "{file}: equity length");
     for (i, r) in rows.iter().enumerate() {
-        let (e, d) = (
-            r[1].parse::<f64>().expect("equity"),
-            r[2].parse::<f64>().expect("dd"),
-        );
-        assert!(
-            close_rel(res.equity[i], e, 1e-9),
-            "{file} equity[{i}]: {} vs {e}",
-            res.equity[i]
-        );
-        assert!(
-            (res.drawdown[i] - d).abs() < 1e-9,
-            "{file} drawdown[{i}]: {} vs {d}",
-            res.drawdown[i]
-        );
+        let (e, d) = (r[1].parse::<f64>().expect("equity"), r[2].parse::<f64>().expect("dd"));
+        assert!(close_rel(res.equity[i], e, 1e-9), "{file} equity[{i}]: {} vs {e}", res.equity[i]);
+        assert!((res.drawdown[i] - d).abs() < 1e-9, "{file} drawdown[{i}]: {} vs {d}", res.drawdown[i]);
     }
 }
 
@@ -136,20 +106,13 @@ fn goog_optimize_heatmaps_match_backtesting_py() {
     for run in golden["runs"].as_array().expect("runs") {
         let key = run["maximize"].as_str().expect("maximize");
         for cell in run["grid"].as_array().expect("grid") {
-            let (n1, n2) = (
-                cell["n1"].as_u64().expect("n1") as usize,
-                cell["n2"].as_u64().expect("n2") as usize,
-            );
+            let (n1, n2) = (cell["n1"].as_u64().expect("n1") as usize, cell["n2"].as_u64().expect("n2") as usize);
             let fast = ma::pandas_rolling_mean(&data.close, n1);
             let slow = ma::pandas_rolling_mean(&data.close, n2);
-            let stats =
-                evaluate(&ctx, &mut ws, &mut Crossover::new(&fast, &slow), &bt).expect("evaluate");
+            let stats = evaluate(&ctx, &mut ws, &mut Crossover::new(&fast, &slow), &bt).expect("evaluate");
             let got = stats.get(key).expect("known key");
             let want = cell["value"].as_f64().unwrap_or(f64::NAN);
-            assert!(
-                close_rel(got, want, 1e-6),
-                "{key} n1={n1} n2={n2}: {got} vs {want}"
-            );
+            assert!(close_rel(got, want, 1e-6), "{key} n1={n1} n2={n2}: {got} vs {want}");
             checked += 1;
         }
     }
@@ -165,26 +128,14 @@ fn registry_smacross_reproduces_both_goldens() {
     use stratlab::signals::strategies;
     let data = load_ohlcv("GOOG");
     let golden = read_json("reference/backtest/GOOG_smacross_10_20.stats.json");
-    let table = strategies::generate(
-        "MovingAverageCrossover",
-        &data,
-        &json!({"n1": 10, "n2": 20}),
-        Semantics::BacktestingPy,
-    )
-    .expect("signals");
+    let table = strategies::generate("MovingAverageCrossover", &data, &json!({"n1": 10, "n2": 20}), Semantics::BacktestingPy)
+        .expect("signals");
     assert_eq!(table.warmup, 19);
-    let cfg = BacktestConfig::from_json(
-        &json!({"cash": 10000, "commission": 0.002, "finalizeTrades": true}),
-        &[],
-    )
-    .expect("cfg");
+    let cfg = BacktestConfig::from_json(&json!({"cash": 10000, "commission": 0.002, "finalizeTrades": true}), &[]).expect("cfg");
     let res = run(&data, &table.to_series(), &cfg).expect("run");
     for key in ["Return [%]", "Sharpe Ratio", "SQN", "Buy & Hold Return [%]"] {
         let want = golden["stats"][key].as_f64().expect("number");
-        assert!(
-            close_rel(res.stats.get(key).expect("key"), want, 1e-9),
-            "{key}"
-        );
+        assert!(close_rel(res.stats.get(key).expect("key"), want, 1e-9), "{key}");
     }
     assert_eq!(res.stats.trades, 94);
 
@@ -197,22 +148,11 @@ fn registry_smacross_reproduces_both_goldens() {
         Semantics::Vectorbt,
     )
     .expect("signals");
-    let cfg = BacktestConfig::from_json(
-        &json!({"semantics": "vectorbt", "init_cash": 100, "fees": 0.002}),
-        &[],
-    )
-    .expect("cfg");
+    let cfg = BacktestConfig::from_json(&json!({"semantics": "vectorbt", "init_cash": 100, "fees": 0.002}), &[]).expect("cfg");
     let res = run(&data, &table.to_series(), &cfg).expect("run");
     let want = best["total_return"].as_f64().expect("total_return") * 100.0;
-    assert!(
-        close_rel(res.stats.return_pct, want, 1e-9),
-        "{} vs {want}",
-        res.stats.return_pct
-    );
-    assert_eq!(
-        res.stats.trades as u64,
-        best["trades"].as_u64().expect("trades")
-    );
+    assert!(close_rel(res.stats.return_pct, want, 1e-9), "{} vs {want}", res.stats.return_pct);
+    assert_eq!(res.stats.trades as u64, best["trades"].as_u64().expect("trades"));
 }
 
 /// `risk_free_rate` (backtesting.py `compute_stats(..., risk_free_rate=0.02)` on the GOOG run).
@@ -221,21 +161,10 @@ fn risk_free_rate_matches_backtesting_py() {
     let data = load_ohlcv("GOOG");
     let fast = ma::pandas_rolling_mean(&data.close, 10);
     let slow = ma::pandas_rolling_mean(&data.close, 20);
-    let cfg = BacktestConfig {
-        commission: 0.002,
-        finalize_trades: true,
-        risk_free_rate: 0.02,
-        ..BacktestConfig::default()
-    };
+    let cfg = BacktestConfig { commission: 0.002, finalize_trades: true, risk_free_rate: 0.02, ..BacktestConfig::default() };
     let ctx = BacktestContext::new(&data).expect("context");
-    let s = run_with(&ctx, &mut Crossover::new(&fast, &slow), &cfg)
-        .expect("backtest")
-        .stats;
-    for (key, want) in [
-        ("Sharpe Ratio", 0.5433298280303062),
-        ("Sortino Ratio", 1.034122979343239),
-        ("Alpha [%]", 441.81015240336296),
-    ] {
+    let s = run_with(&ctx, &mut Crossover::new(&fast, &slow), &cfg).expect("backtest").stats;
+    for (key, want) in [("Sharpe Ratio", 0.5433298280303062), ("Sortino Ratio", 1.034122979343239), ("Alpha [%]", 441.81015240336296)] {
         let got = s.get(key).expect("key");
         assert!(close_rel(got, want, 1e-9), "{key}: {got} vs {want}");
     }

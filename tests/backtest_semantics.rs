@@ -14,8 +14,7 @@ const EXPECTED: &str = r##"[{"data": "GOOG", "n1": 5, "n2": 30, "config": {"cash
 /// Bars grouped by `key(time)` (pandas `resample(...).agg(first/max/min/last/sum)`), each
 /// group labelled `label(key)`.
 fn resample(d: &Ohlcv, key: impl Fn(i64) -> i64, label: impl Fn(i64) -> i64) -> Ohlcv {
-    let (mut t, mut o, mut h, mut l, mut c, mut v) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut t, mut o, mut h, mut l, mut c, mut v) = (vec![], vec![], vec![], vec![], vec![], vec![]);
     for i in 0..d.len() {
         let k = key(d.time[i]);
         if t.last() == Some(&label(k)) {
@@ -51,11 +50,7 @@ fn dataset(name: &str) -> Ohlcv {
             },
             |k| k * DAY,
         ),
-        "synD" => resample(
-            &load_ohlcv("SYNTH_100K_1H").slice(0, 20_000),
-            |t| t.div_euclid(DAY),
-            |k| k * DAY,
-        ),
+        "synD" => resample(&load_ohlcv("SYNTH_100K_1H").slice(0, 20_000), |t| t.div_euclid(DAY), |k| k * DAY),
         other => panic!("unknown dataset {other}"),
     }
 }
@@ -67,10 +62,7 @@ fn options_match_backtesting_py() {
     for case in cases.as_array().expect("cases") {
         let data = dataset(case["data"].as_str().expect("data"));
         let cfg = BacktestConfig::from_json(&case["config"], &[]).expect("config");
-        let (n1, n2) = (
-            case["n1"].as_u64().expect("n1") as usize,
-            case["n2"].as_u64().expect("n2") as usize,
-        );
+        let (n1, n2) = (case["n1"].as_u64().expect("n1") as usize, case["n2"].as_u64().expect("n2") as usize);
         let fast = ma::pandas_rolling_mean(&data.close, n1);
         let slow = ma::pandas_rolling_mean(&data.close, n2);
         let ctx = BacktestContext::new(&data).expect("context");
@@ -82,46 +74,23 @@ fn options_match_backtesting_py() {
             let ok = match want {
                 serde_json::Value::String(s) => got.as_str() == Some(s.as_str()),
                 serde_json::Value::Null => got.is_null(),
-                w => close_rel(
-                    got.as_f64().unwrap_or(f64::NAN),
-                    w.as_f64().expect("number"),
-                    1e-6,
-                ),
+                w => close_rel(got.as_f64().unwrap_or(f64::NAN), w.as_f64().expect("number"), 1e-6),
             };
             if !ok {
                 failures.push(format!("{label}: {key} = {got}, backtesting.py {want}"));
             }
         }
-        assert_eq!(
-            res.trades.len() as u64,
-            case["trades"].as_u64().expect("trades"),
-            "{label}: trades"
-        );
-        for (which, t) in [
-            ("first_trade", res.trades.first()),
-            ("last_trade", res.trades.last()),
-        ] {
+        assert_eq!(res.trades.len() as u64, case["trades"].as_u64().expect("trades"), "{label}: trades");
+        for (which, t) in [("first_trade", res.trades.first()), ("last_trade", res.trades.last())] {
             let Some(want) = case[which].as_array() else {
                 assert!(t.is_none(), "{label}: unexpected trades");
                 continue;
             };
             let w: Vec<f64> = want.iter().map(|x| x.as_f64().expect("number")).collect();
             let t = t.expect("trade");
-            let got = [
-                t.size,
-                t.entry_bar as f64,
-                t.exit_bar as f64,
-                t.entry_price,
-                t.exit_price,
-                t.pnl,
-                t.return_pct,
-                t.commission,
-            ];
+            let got = [t.size, t.entry_bar as f64, t.exit_bar as f64, t.entry_price, t.exit_price, t.pnl, t.return_pct, t.commission];
             for (k, (g, w)) in got.iter().zip(&w).enumerate() {
-                assert!(
-                    close_rel(*g, *w, 1e-9),
-                    "{label}: {which} column {k}: {g} vs {w}"
-                );
+                assert!(close_rel(*g, *w, 1e-9), "{label}: {which} column {k}: {g} vs {w}");
             }
         }
     }
@@ -161,26 +130,15 @@ fn random_signals_match_backtesting_py() {
             let ok = match want {
                 serde_json::Value::String(s) => got.as_str() == Some(s.as_str()),
                 serde_json::Value::Null => got.is_null(),
-                w => close_rel(
-                    got.as_f64().unwrap_or(f64::NAN),
-                    w.as_f64().expect("number"),
-                    1e-6,
-                ),
+                w => close_rel(got.as_f64().unwrap_or(f64::NAN), w.as_f64().expect("number"), 1e-6),
             };
             if !ok {
                 failures.push(format!("{label}: {key} = {got}, backtesting.py {want}"));
             }
         }
-        assert_eq!(
-            res.trades.len() as u64,
-            case["trades"].as_u64().expect("trades"),
-            "{label}"
-        );
+        assert_eq!(res.trades.len() as u64, case["trades"].as_u64().expect("trades"), "{label}");
         let last = res.equity.last().copied().unwrap_or(f64::NAN);
-        assert!(
-            close_rel(last, case["final"].as_f64().expect("final"), 1e-9),
-            "{label}: final equity {last}"
-        );
+        assert!(close_rel(last, case["final"].as_f64().expect("final"), 1e-9), "{label}: final equity {last}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

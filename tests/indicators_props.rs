@@ -38,10 +38,7 @@ fn other_params(name: &str, variant: usize) -> Params {
 /// Bit-for-bit equality, except that any NaN equals any NaN: NaN sign and payload bits depend
 /// on how the optimiser folded the arithmetic that produced them, and carry no value.
 fn bits_equal(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
 fn stream_equals_batch(data: &Data, name: &str, params: &Params) {

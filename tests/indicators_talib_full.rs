@@ -24,8 +24,7 @@ struct SpecEntry {
 
 fn load_spec(dir: &str) -> Vec<SpecEntry> {
     let v: serde_json::Value =
-        serde_json::from_str(&read_fixture(&format!("reference/{dir}/spec.json")))
-            .expect("spec json");
+        serde_json::from_str(&read_fixture(&format!("reference/{dir}/spec.json"))).expect("spec json");
     v["indicators"]
         .as_array()
         .expect("indicators")
@@ -54,22 +53,13 @@ fn load_spec(dir: &str) -> Vec<SpecEntry> {
 fn load_columns(path: &str) -> std::collections::HashMap<String, Vec<f64>> {
     let text = read_fixture(path);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .expect("headers")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let headers: Vec<String> = rdr.headers().expect("headers").iter().map(str::to_string).collect();
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); headers.len()];
     for rec in rdr.records() {
         let rec = rec.expect("record");
         for (j, cell) in rec.iter().enumerate() {
             let cell = cell.trim();
-            cols[j].push(if cell.is_empty() {
-                f64::NAN
-            } else {
-                cell.parse().expect("number")
-            });
+            cols[j].push(if cell.is_empty() { f64::NAN } else { cell.parse().expect("number") });
         }
     }
     headers.into_iter().zip(cols).collect()
@@ -77,9 +67,7 @@ fn load_columns(path: &str) -> std::collections::HashMap<String, Vec<f64>> {
 
 fn selected(function: &str) -> bool {
     match std::env::var("STRATLAB_TALIB_ONLY") {
-        Ok(list) if !list.trim().is_empty() => list.split(',').map(str::trim).any(|pat| match pat
-            .strip_suffix('*')
-        {
+        Ok(list) if !list.trim().is_empty() => list.split(',').map(str::trim).any(|pat| match pat.strip_suffix('*') {
             Some(prefix) => function.starts_with(prefix),
             None => function == pat,
         }),
@@ -103,16 +91,9 @@ fn check(dir: &str, sym: &str) -> (usize, Vec<String>) {
             continue;
         }
         let inputs = if s.unit_input {
-            Inputs {
-                close: Some(unit),
-                periods: Some(periods),
-                ..Inputs::default()
-            }
+            Inputs { close: Some(unit), periods: Some(periods), ..Inputs::default() }
         } else {
-            Inputs {
-                periods: Some(periods),
-                ..data.inputs()
-            }
+            Inputs { periods: Some(periods), ..data.inputs() }
         };
         match compute(&s.function, &inputs, &s.params) {
             Err(e) => failures.push(format!("{dir}/{sym} {}: {e}", s.id)),

@@ -1,11 +1,9 @@
 //! Every rule and fallback of the StrategyOutputMerger (issue 4, item 2), natively.
 
 use serde_json::json;
-use std::collections::BTreeMap;
-use stratlab::merge::{
-    merge, MergeConfig, MergeMethod, MergeResult, NamedOutputs, StrategyOutput, NO_VALID_OUTPUTS,
-};
+use stratlab::merge::{merge, MergeConfig, MergeMethod, MergeResult, NamedOutputs, StrategyOutput, NO_VALID_OUTPUTS};
 use stratlab::signals::Signal::{self, Buy, Hold, Sell};
+use std::collections::BTreeMap;
 
 fn out(ts: &[f64], sig: &[Signal]) -> Option<StrategyOutput> {
     Some(StrategyOutput::new(ts.to_vec(), sig.to_vec()))
@@ -36,11 +34,7 @@ fn weighted_vote_sums_strategy_weights_and_reports_share() {
         ("b", out(&[1.0, 2.0], &[Sell, Sell])),
         ("c", out(&[1.0, 2.0], &[Sell, Buy])),
     ]);
-    let r = merge(
-        outputs,
-        &cfg(json!({"method": "weighted_vote", "weights": {"a": 3.0, "b": 1.0, "c": 1.5}})),
-    )
-    .unwrap();
+    let r = merge(outputs, &cfg(json!({"method": "weighted_vote", "weights": {"a": 3.0, "b": 1.0, "c": 1.5}}))).unwrap();
     // t=1: Buy 3 vs Sell 2.5 → Buy, 3/5.5. t=2: Sell 4 vs Buy 1.5 → Sell, 4/5.5.
     assert_eq!(signals(&r), vec![Buy, Sell]);
     assert!(close(r.confidence[0], 3.0 / 5.5));
@@ -57,11 +51,7 @@ fn weighted_vote_weights_default_to_one() {
         ("b", out(&[1.0], &[Buy])),
         ("c", out(&[1.0], &[Sell])),
     ]);
-    let r = merge(
-        outputs,
-        &MergeConfig::new(MergeMethod::WeightedVote).with_weight("c", 1.5),
-    )
-    .unwrap();
+    let r = merge(outputs, &MergeConfig::new(MergeMethod::WeightedVote).with_weight("c", 1.5)).unwrap();
     // Buy 1+1 = 2 vs Sell 1.5
     assert_eq!(signals(&r), vec![Buy]);
     assert!(close(r.confidence[0], 2.0 / 3.5));
@@ -79,10 +69,7 @@ fn default_method_is_weighted_vote() {
 
 #[test]
 fn zero_weight_strategy_is_counted_but_adds_nothing() {
-    let outputs = named(vec![
-        ("a", out(&[1.0, 2.0], &[Buy, Buy])),
-        ("b", out(&[2.0], &[Sell])),
-    ]);
+    let outputs = named(vec![("a", out(&[1.0, 2.0], &[Buy, Buy])), ("b", out(&[2.0], &[Sell]))]);
     let r = merge(outputs, &cfg(json!({"weights": {"a": 0.0, "b": 1.0}}))).unwrap();
     // t=1: only a (weight 0) → no score at all → Hold, 0. t=2: Sell 1 vs Buy 0.
     assert_eq!(signals(&r), vec![Hold, Sell]);
@@ -98,26 +85,14 @@ fn use_confidence_scales_votes_only_when_asked() {
     let plain = merge(outputs(), &cfg(json!({"weights": {"a": 2.0}}))).unwrap();
     assert_eq!(signals(&plain), vec![Buy]); // 2 vs 1
     assert!(close(plain.confidence[0], 2.0 / 3.0));
-    let scaled = merge(
-        outputs(),
-        &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true})),
-    )
-    .unwrap();
+    let scaled = merge(outputs(), &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true}))).unwrap();
     assert_eq!(signals(&scaled), vec![Sell]); // 2·0.2 = 0.4 vs 0.9
     assert!(close(scaled.confidence[0], 0.9 / 1.3));
     // Same on strategies that do not share their timestamps (the general path); a strategy
     // without a confidence column votes its plain weight.
     let c = StrategyOutput::new(vec![0.0, 1.0], vec![Hold, Buy]);
-    let mixed = named(vec![
-        ("a", Some(a.clone())),
-        ("b", Some(b.clone())),
-        ("c", Some(c)),
-    ]);
-    let r = merge(
-        mixed,
-        &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true})),
-    )
-    .unwrap();
+    let mixed = named(vec![("a", Some(a.clone())), ("b", Some(b.clone())), ("c", Some(c))]);
+    let r = merge(mixed, &cfg(json!({"weights": {"a": 2.0}, "use_confidence": true}))).unwrap();
     assert_eq!(r.timestamp, vec![0.0, 1.0]);
     assert_eq!(signals(&r), vec![Hold, Buy]); // t=1: Buy 0.4 + 1 = 1.4 vs Sell 0.9
     assert!(close(r.confidence[1], 1.4 / 2.3));
@@ -132,11 +107,7 @@ fn majority_counts_votes_and_ignores_weights() {
         ("b", out(&[1.0], &[Sell])),
         ("c", out(&[1.0], &[Sell])),
     ]);
-    let r = merge(
-        outputs,
-        &cfg(json!({"method": "majority", "weights": {"a": 10.0}})),
-    )
-    .unwrap();
+    let r = merge(outputs, &cfg(json!({"method": "majority", "weights": {"a": 10.0}}))).unwrap();
     assert_eq!(signals(&r), vec![Sell]);
     assert!(close(r.confidence[0], 2.0 / 3.0));
     assert_eq!(r.strategy_count, vec![3]);
@@ -165,16 +136,10 @@ fn priority_takes_first_strategy_present_and_says_which() {
         ("slow", out(&[2.0, 4.0], &[Sell, Sell])),
         ("main", out(&[3.0], &[Hold])),
     ]);
-    let r = merge(
-        outputs,
-        &cfg(json!({"method": "priority", "priority": ["main", "slow", "fast"]})),
-    )
-    .unwrap();
+    let r = merge(outputs, &cfg(json!({"method": "priority", "priority": ["main", "slow", "fast"]}))).unwrap();
     assert_eq!(r.timestamp, vec![1.0, 2.0, 3.0, 4.0]);
     assert_eq!(signals(&r), vec![Buy, Sell, Hold, Sell]);
-    let used: Vec<_> = (0..r.len())
-        .map(|i| r.strategy_used_at(i).unwrap())
-        .collect();
+    let used: Vec<_> = (0..r.len()).map(|i| r.strategy_used_at(i).unwrap()).collect();
     assert_eq!(used, vec!["fast", "slow", "main", "slow"]);
     assert_eq!(r.strategy_count, vec![1, 2, 2, 1]);
     assert_eq!(r.confidence, vec![1.0; 4]);
@@ -187,15 +152,9 @@ fn priority_unlisted_strategies_follow_in_input_order_and_unknown_names_warn() {
         ("y", out(&[1.0, 2.0, 3.0], &[Buy, Buy, Buy])),
         ("z", out(&[2.0, 3.0], &[Hold, Hold])),
     ]);
-    let r = merge(
-        outputs,
-        &cfg(json!({"method": "priority", "priority": ["z", "ghost"]})),
-    )
-    .unwrap();
+    let r = merge(outputs, &cfg(json!({"method": "priority", "priority": ["z", "ghost"]}))).unwrap();
     // z first, then x, then y (input order).
-    let used: Vec<_> = (0..r.len())
-        .map(|i| r.strategy_used_at(i).unwrap())
-        .collect();
+    let used: Vec<_> = (0..r.len()).map(|i| r.strategy_used_at(i).unwrap()).collect();
     assert_eq!(used, vec!["x", "z", "z"]);
     assert_eq!(signals(&r), vec![Sell, Hold, Hold]);
     assert!(r.warnings.iter().any(|w| w.contains("ghost")));
@@ -219,52 +178,31 @@ fn unknown_method_is_invalid_parameter() {
     for m in ["average", "", "vote"] {
         let e = MergeConfig::from_value(&json!({ "method": m })).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_PARAMETER", "{m}");
-        assert_eq!(
-            e.detail("parameter").and_then(|v| v.as_str()),
-            Some("method")
-        );
+        assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("method"));
     }
 }
 
 #[test]
 fn negative_nan_infinite_and_zero_sum_weights_are_rejected() {
-    let outputs = || {
-        named(vec![
-            ("a", out(&[1.0], &[Buy])),
-            ("b", out(&[1.0], &[Sell])),
-        ])
-    };
+    let outputs = || named(vec![("a", out(&[1.0], &[Buy])), ("b", out(&[1.0], &[Sell]))]);
     for w in [-1.0, f64::NAN, f64::INFINITY] {
         let c = MergeConfig::new(MergeMethod::WeightedVote).with_weight("a", w);
         let e = merge(outputs(), &c).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_PARAMETER", "{w}");
         assert_eq!(e.detail("strategy").and_then(|v| v.as_str()), Some("a"));
     }
-    let zero = MergeConfig::new(MergeMethod::WeightedVote)
-        .with_weight("a", 0.0)
-        .with_weight("b", 0.0);
+    let zero = MergeConfig::new(MergeMethod::WeightedVote).with_weight("a", 0.0).with_weight("b", 0.0);
     let e = merge(outputs(), &zero).unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
-    assert_eq!(
-        e.detail("parameter").and_then(|v| v.as_str()),
-        Some("weights")
-    );
+    assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("weights"));
     // A negative weight is rejected even when no output is usable (config errors first).
-    let e = merge(
-        named(vec![("a", None)]),
-        &MergeConfig::new(MergeMethod::Majority).with_weight("a", -2.0),
-    )
-    .unwrap_err();
+    let e = merge(named(vec![("a", None)]), &MergeConfig::new(MergeMethod::Majority).with_weight("a", -2.0)).unwrap_err();
     assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
 }
 
 #[test]
 fn weights_for_unknown_strategies_warn() {
-    let r = merge(
-        named(vec![("a", out(&[1.0], &[Buy]))]),
-        &cfg(json!({"weights": {"nope": 2.0}})),
-    )
-    .unwrap();
+    let r = merge(named(vec![("a", out(&[1.0], &[Buy]))]), &cfg(json!({"weights": {"nope": 2.0}}))).unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("nope")));
 }
 
@@ -291,11 +229,7 @@ fn duplicate_timestamps_last_row_wins_sorted_or_not() {
         (vec![2.0, 3.0, 1.0, 2.0], vec![Buy, Hold, Hold, Sell]),
     ] {
         let a = StrategyOutput::new(ts, sig).with_confidence(vec![0.1, 0.2, 0.3, 0.4]);
-        let r = merge(
-            named(vec![("a", Some(a))]),
-            &cfg(json!({"method": "priority"})),
-        )
-        .unwrap();
+        let r = merge(named(vec![("a", Some(a))]), &cfg(json!({"method": "priority"}))).unwrap();
         assert_eq!(r.timestamp, vec![1.0, 2.0, 3.0]);
         assert_eq!(signals(&r)[1], Sell, "the later row at t=2 wins");
         assert_eq!(r.strategy_count, vec![1, 1, 1]);
@@ -305,13 +239,8 @@ fn duplicate_timestamps_last_row_wins_sorted_or_not() {
 
 #[test]
 fn duplicate_rows_carry_their_own_confidence() {
-    let a = StrategyOutput::new(vec![7.0, 7.0, 7.0], vec![Buy, Buy, Sell])
-        .with_confidence(vec![0.9, 0.8, 0.25]);
-    let r = merge(
-        named(vec![("a", Some(a))]),
-        &cfg(json!({"method": "priority"})),
-    )
-    .unwrap();
+    let a = StrategyOutput::new(vec![7.0, 7.0, 7.0], vec![Buy, Buy, Sell]).with_confidence(vec![0.9, 0.8, 0.25]);
+    let r = merge(named(vec![("a", Some(a))]), &cfg(json!({"method": "priority"}))).unwrap();
     assert_eq!(r.len(), 1);
     assert_eq!(signals(&r), vec![Sell]);
     assert_eq!(r.confidence, vec![0.25]);
@@ -320,10 +249,7 @@ fn duplicate_rows_carry_their_own_confidence() {
 #[test]
 fn negative_zero_and_zero_are_one_timestamp() {
     let r = merge(
-        named(vec![
-            ("a", out(&[-0.0], &[Buy])),
-            ("b", out(&[0.0], &[Buy])),
-        ]),
+        named(vec![("a", out(&[-0.0], &[Buy])), ("b", out(&[0.0], &[Buy]))]),
         &MergeConfig::new(MergeMethod::Majority),
     )
     .unwrap();
@@ -349,11 +275,7 @@ fn ties_resolve_to_hold_with_holds_share_as_confidence() {
     }
     // Weighted ties are detected despite floating-point rounding (0.1 + 0.2 vs 0.3).
     let r = merge(
-        named(vec![
-            ("a", out(&[1.0], &[Buy])),
-            ("b", out(&[1.0], &[Buy])),
-            ("c", out(&[1.0], &[Sell])),
-        ]),
+        named(vec![("a", out(&[1.0], &[Buy])), ("b", out(&[1.0], &[Buy])), ("c", out(&[1.0], &[Sell]))]),
         &cfg(json!({"weights": {"a": 0.1, "b": 0.2, "c": 0.3}})),
     )
     .unwrap();
@@ -363,11 +285,7 @@ fn ties_resolve_to_hold_with_holds_share_as_confidence() {
 #[test]
 fn a_three_way_split_is_a_tie_too() {
     let r = merge(
-        named(vec![
-            ("a", out(&[1.0], &[Buy])),
-            ("b", out(&[1.0], &[Sell])),
-            ("c", out(&[1.0], &[Hold])),
-        ]),
+        named(vec![("a", out(&[1.0], &[Buy])), ("b", out(&[1.0], &[Sell])), ("c", out(&[1.0], &[Hold]))]),
         &MergeConfig::new(MergeMethod::Majority),
     )
     .unwrap();
@@ -382,14 +300,7 @@ fn null_empty_and_timestampless_outputs_are_skipped_with_warnings() {
     let outputs = named(vec![
         ("nul", None),
         ("empty", Some(StrategyOutput::new(vec![], vec![]))),
-        (
-            "nots",
-            Some(StrategyOutput {
-                timestamp: None,
-                signal: Some(vec![1]),
-                confidence: None,
-            }),
-        ),
+        ("nots", Some(StrategyOutput { timestamp: None, signal: Some(vec![1]), confidence: None })),
         ("ok", out(&[1.0], &[Sell])),
     ]);
     let r = merge(outputs, &MergeConfig::default()).unwrap();
@@ -397,12 +308,7 @@ fn null_empty_and_timestampless_outputs_are_skipped_with_warnings() {
     assert_eq!(r.strategies, vec!["ok"]);
     assert_eq!(r.warnings.len(), 3);
     for name in ["nul", "empty", "nots"] {
-        assert!(
-            r.warnings
-                .iter()
-                .any(|w| w.contains(&format!("'{name}'")) && w.contains("skipped")),
-            "{name}"
-        );
+        assert!(r.warnings.iter().any(|w| w.contains(&format!("'{name}'")) && w.contains("skipped")), "{name}");
     }
     assert!(r.error.is_none());
 }
@@ -411,16 +317,9 @@ fn null_empty_and_timestampless_outputs_are_skipped_with_warnings() {
 fn no_valid_output_gives_the_single_hold_row() {
     for (outputs, warns) in [
         (named(vec![]), 0),
-        (
-            named(vec![("a", None), ("b", Some(StrategyOutput::default()))]),
-            2,
-        ),
+        (named(vec![("a", None), ("b", Some(StrategyOutput::default()))]), 2),
     ] {
-        for method in [
-            MergeMethod::WeightedVote,
-            MergeMethod::Majority,
-            MergeMethod::Priority,
-        ] {
+        for method in [MergeMethod::WeightedVote, MergeMethod::Majority, MergeMethod::Priority] {
             let r = merge(outputs.clone(), &MergeConfig::new(method)).unwrap();
             assert_eq!(r.len(), 1);
             assert_eq!(signals(&r), vec![Hold]);
@@ -444,13 +343,7 @@ fn err_of(outputs: NamedOutputs) -> stratlab::Error {
 fn bad_signal_codes_name_strategy_and_row() {
     let e = err_of(named(vec![
         ("good", out(&[1.0], &[Buy])),
-        (
-            "bad",
-            Some(StrategyOutput::from_codes(
-                vec![1.0, 2.0, 3.0],
-                vec![1, 0, 2],
-            )),
-        ),
+        ("bad", Some(StrategyOutput::from_codes(vec![1.0, 2.0, 3.0], vec![1, 0, 2]))),
     ]));
     assert_eq!(e.code.as_str(), "INVALID_INPUT");
     assert_eq!(e.detail("strategy").and_then(|v| v.as_str()), Some("bad"));
@@ -462,55 +355,30 @@ fn bad_signal_codes_name_strategy_and_row() {
 fn bad_timestamps_lengths_and_confidences_are_invalid_input() {
     let nan_ts = Some(StrategyOutput::new(vec![1.0, f64::NAN], vec![Buy, Buy]));
     let e = err_of(named(vec![("s", nan_ts)]));
-    assert_eq!(
-        (e.code.as_str(), e.detail("row").and_then(|v| v.as_u64())),
-        ("INVALID_INPUT", Some(1))
-    );
-    assert_eq!(
-        e.detail("field").and_then(|v| v.as_str()),
-        Some("timestamp")
-    );
+    assert_eq!((e.code.as_str(), e.detail("row").and_then(|v| v.as_u64())), ("INVALID_INPUT", Some(1)));
+    assert_eq!(e.detail("field").and_then(|v| v.as_str()), Some("timestamp"));
 
     let short = Some(StrategyOutput::from_codes(vec![1.0, 2.0], vec![1]));
     let e = err_of(named(vec![("s", short)]));
     assert_eq!(e.detail("field").and_then(|v| v.as_str()), Some("signal"));
     assert_eq!(e.detail("length").and_then(|v| v.as_u64()), Some(1));
 
-    let no_sig = Some(StrategyOutput {
-        timestamp: Some(vec![1.0]),
-        signal: None,
-        confidence: None,
-    });
-    assert_eq!(
-        err_of(named(vec![("s", no_sig)])).code.as_str(),
-        "INVALID_INPUT"
-    );
+    let no_sig = Some(StrategyOutput { timestamp: Some(vec![1.0]), signal: None, confidence: None });
+    assert_eq!(err_of(named(vec![("s", no_sig)])).code.as_str(), "INVALID_INPUT");
 
     for c in [1.5, -0.1, f64::NAN] {
         let o = StrategyOutput::new(vec![1.0, 2.0], vec![Buy, Buy]).with_confidence(vec![0.5, c]);
         let e = err_of(named(vec![("s", Some(o))]));
-        assert_eq!(
-            e.detail("field").and_then(|v| v.as_str()),
-            Some("confidence"),
-            "{c}"
-        );
+        assert_eq!(e.detail("field").and_then(|v| v.as_str()), Some("confidence"), "{c}");
         assert_eq!(e.detail("row").and_then(|v| v.as_u64()), Some(1));
     }
     let o = StrategyOutput::new(vec![1.0], vec![Buy]).with_confidence(vec![]);
-    assert_eq!(
-        err_of(named(vec![("s", Some(o))]))
-            .detail("field")
-            .and_then(|v| v.as_str()),
-        Some("confidence")
-    );
+    assert_eq!(err_of(named(vec![("s", Some(o))])).detail("field").and_then(|v| v.as_str()), Some("confidence"));
 }
 
 #[test]
 fn duplicate_strategy_names_are_rejected() {
-    let e = err_of(named(vec![
-        ("a", out(&[1.0], &[Buy])),
-        ("a", out(&[1.0], &[Buy])),
-    ]));
+    let e = err_of(named(vec![("a", out(&[1.0], &[Buy])), ("a", out(&[1.0], &[Buy]))]));
     assert_eq!(e.code.as_str(), "INVALID_INPUT");
 }
 
@@ -520,12 +388,7 @@ fn duplicate_strategy_names_are_rejected() {
 type Row = (f64, i8, f64, u32, usize);
 
 /// Straightforward reference of the documented rules, one BTreeMap entry per timestamp.
-fn reference(
-    outputs: &[(String, Vec<(f64, i8, f64)>)],
-    weights: &[f64],
-    method: MergeMethod,
-    use_conf: bool,
-) -> Vec<Row> {
+fn reference(outputs: &[(String, Vec<(f64, i8, f64)>)], weights: &[f64], method: MergeMethod, use_conf: bool) -> Vec<Row> {
     let mut by_ts: BTreeMap<i64, BTreeMap<usize, (i8, f64)>> = BTreeMap::new();
     for (s, (_, rows)) in outputs.iter().enumerate() {
         for &(t, sig, conf) in rows {
@@ -553,18 +416,8 @@ fn reference(
                     let total: f64 = score.iter().sum();
                     let top = score.iter().cloned().fold(f64::MIN, f64::max);
                     let n_top = score.iter().filter(|&&x| top - x <= 1e-9 * total).count();
-                    let w = if n_top > 1 {
-                        1
-                    } else {
-                        score.iter().position(|&x| x == top).expect("max")
-                    };
-                    (
-                        t as f64,
-                        w as i8 - 1,
-                        if total > 0.0 { score[w] / total } else { 0.0 },
-                        count,
-                        0,
-                    )
+                    let w = if n_top > 1 { 1 } else { score.iter().position(|&x| x == top).expect("max") };
+                    (t as f64, w as i8 - 1, if total > 0.0 { score[w] / total } else { 0.0 }, count, 0)
                 }
             }
         })
@@ -582,11 +435,7 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
     };
     for case in 0..200 {
         // Up to 8 strategies take the outcome-table path; more take the score columns.
-        let k = if case % 5 == 0 {
-            9 + rnd(3) as usize
-        } else {
-            1 + rnd(6) as usize
-        };
+        let k = if case % 5 == 0 { 9 + rnd(3) as usize } else { 1 + rnd(6) as usize };
         let use_conf = case % 3 == 0;
         let with_conf = case % 4 != 1;
         let mut tables = Vec::new();
@@ -594,34 +443,16 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
         // takes the aligned path; even cases: independent timestamps.
         let shared: Vec<f64> = (0..1 + rnd(40)).map(|_| rnd(30) as f64).collect();
         for s in 0..k {
-            let ts: Vec<f64> = if case % 2 == 1 {
-                shared.clone()
-            } else {
-                (0..rnd(40)).map(|_| rnd(30) as f64).collect()
-            };
+            let ts: Vec<f64> = if case % 2 == 1 { shared.clone() } else { (0..rnd(40)).map(|_| rnd(30) as f64).collect() };
             // Some cases carry no confidence column: rows then count as confidence 1.
             let rows: Vec<(f64, i8, f64)> = ts
                 .into_iter()
-                .map(|t| {
-                    (
-                        t,
-                        rnd(3) as i8 - 1,
-                        if with_conf {
-                            rnd(11) as f64 / 10.0
-                        } else {
-                            1.0
-                        },
-                    )
-                })
+                .map(|t| (t, rnd(3) as i8 - 1, if with_conf { rnd(11) as f64 / 10.0 } else { 1.0 }))
                 .collect();
             tables.push((format!("s{s}"), rows));
         }
         let weights: Vec<f64> = (0..k).map(|_| 1.0 + rnd(4) as f64).collect();
-        for method in [
-            MergeMethod::WeightedVote,
-            MergeMethod::Majority,
-            MergeMethod::Priority,
-        ] {
+        for method in [MergeMethod::WeightedVote, MergeMethod::Majority, MergeMethod::Priority] {
             let mut config = MergeConfig::new(method);
             config.use_confidence = use_conf;
             for (s, w) in weights.iter().enumerate() {
@@ -630,10 +461,7 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
             let outputs: NamedOutputs = tables
                 .iter()
                 .map(|(n, rows)| {
-                    let mut o = StrategyOutput::from_codes(
-                        rows.iter().map(|r| r.0).collect(),
-                        rows.iter().map(|r| r.1).collect(),
-                    );
+                    let mut o = StrategyOutput::from_codes(rows.iter().map(|r| r.0).collect(), rows.iter().map(|r| r.1).collect());
                     if with_conf {
                         o = o.with_confidence(rows.iter().map(|r| r.2).collect());
                     }
@@ -651,10 +479,7 @@ fn k_way_merge_matches_naive_reference_on_random_tables() {
             for (i, (t, sig, conf, count, used)) in want.into_iter().enumerate() {
                 assert_eq!(r.timestamp[i], t, "case {case}");
                 assert_eq!(r.signal[i], sig, "case {case} {method:?} row {i}");
-                assert!(
-                    close(r.confidence[i], conf),
-                    "case {case} {method:?} row {i}"
-                );
+                assert!(close(r.confidence[i], conf), "case {case} {method:?} row {i}");
                 assert_eq!(r.strategy_count[i], count);
                 if method == MergeMethod::Priority {
                     assert_eq!(r.strategy_used_at(i), Some(format!("s{used}").as_str()));

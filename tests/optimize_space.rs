@@ -19,24 +19,17 @@ fn space(v: serde_json::Value) -> Space {
 
 fn nums(s: &Space, dim: usize) -> Vec<f64> {
     let d = &s.dims[dim];
-    (0..d.len().expect("discrete"))
-        .map(|i| d.value(i).as_f64().expect("number"))
-        .collect()
+    (0..d.len().expect("discrete")).map(|i| d.value(i).as_f64().expect("number")).collect()
 }
 
 #[test]
 fn every_form_parses() {
-    let s = ordered(
-        r#"{
+    let s = ordered(r#"{
         "fixed": 3, "name": "x", "arr": [1, 2, 5], "r": {"start": 5, "stop": 30, "step": 5},
         "c": {"choice": ["a", "b"]}, "u": {"uniform": [0.1, 0.9]}, "q": {"quniform": [0, 1, 0.25]},
         "l": {"loguniform": [0.001, 1]}, "ri": {"randint": [2, 6]}
-    }"#,
-    );
-    assert_eq!(
-        &*s.names,
-        &["fixed", "name", "arr", "r", "c", "u", "q", "l", "ri"]
-    );
+    }"#);
+    assert_eq!(&*s.names, &["fixed", "name", "arr", "r", "c", "u", "q", "l", "ri"]);
     assert_eq!(s.dims[0], Dim::Values(vec![ParamValue::Num(3.0)]));
     assert_eq!(s.dims[1], Dim::Values(vec![ParamValue::Str("x".into())]));
     assert_eq!(nums(&s, 2), vec![1.0, 2.0, 5.0]);
@@ -50,30 +43,10 @@ fn every_form_parses() {
 
 #[test]
 fn ranges_are_stop_exclusive_like_python() {
-    assert_eq!(
-        nums(
-            &space(json!({"a": {"start": 10, "stop": 70, "step": 5}})),
-            0
-        )
-        .len(),
-        12
-    );
-    assert_eq!(
-        nums(
-            &space(json!({"a": {"start": 0, "stop": 0.3, "step": 0.1}})),
-            0
-        )
-        .len(),
-        3
-    );
-    assert_eq!(
-        nums(&space(json!({"a": {"start": 5, "stop": 0, "step": -2}})), 0),
-        vec![5.0, 3.0, 1.0]
-    );
-    assert_eq!(
-        nums(&space(json!({"a": {"stop": 3}})), 0),
-        vec![0.0, 1.0, 2.0]
-    );
+    assert_eq!(nums(&space(json!({"a": {"start": 10, "stop": 70, "step": 5}})), 0).len(), 12);
+    assert_eq!(nums(&space(json!({"a": {"start": 0, "stop": 0.3, "step": 0.1}})), 0).len(), 3);
+    assert_eq!(nums(&space(json!({"a": {"start": 5, "stop": 0, "step": -2}})), 0), vec![5.0, 3.0, 1.0]);
+    assert_eq!(nums(&space(json!({"a": {"stop": 3}})), 0), vec![0.0, 1.0, 2.0]);
 }
 
 #[test]
@@ -95,13 +68,7 @@ fn bad_forms_are_invalid_parameter_with_path() {
     ] {
         let e = Space::parse(&spec(bad.clone()), "space").expect_err(&bad.to_string());
         assert_eq!(e.code, ErrorCode::InvalidParameter, "{bad}");
-        assert!(
-            e.detail("path")
-                .and_then(|p| p.as_str())
-                .unwrap_or("")
-                .starts_with("space.a"),
-            "{bad}: {e}"
-        );
+        assert!(e.detail("path").and_then(|p| p.as_str()).unwrap_or("").starts_with("space.a"), "{bad}: {e}");
     }
     assert!(Space::parse(&spec(json!({})), "space").is_err());
 }
@@ -111,18 +78,9 @@ fn grid_is_cartesian_last_dimension_fastest_and_lazy() {
     let s = ordered(r#"{"n1": [5, 10], "x": "k", "n2": {"start": 10, "stop": 25, "step": 5}}"#);
     assert_eq!(s.grid_size("space").expect("size"), 6);
     let combos: Vec<String> = (0..6)
-        .map(|i| {
-            s.grid_values(i)
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        })
+        .map(|i| s.grid_values(i).iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","))
         .collect();
-    assert_eq!(
-        combos,
-        ["5,k,10", "5,k,15", "5,k,20", "10,k,10", "10,k,15", "10,k,20"]
-    );
+    assert_eq!(combos, ["5,k,10", "5,k,15", "5,k,20", "10,k,10", "10,k,15", "10,k,20"]);
     // A huge grid still answers index → params without materializing anything.
     let big = space(json!({"a": {"start": 0, "stop": 100000}, "b": {"start": 0, "stop": 100000}}));
     assert_eq!(big.grid_size("space").expect("size"), 10_000_000_000);
@@ -145,9 +103,7 @@ fn grid_rejects_continuous_and_oversized_spaces() {
 
 #[test]
 fn constraint_filters_the_grid() {
-    let s = space(
-        json!({"n1": {"start": 5, "stop": 30, "step": 5}, "n2": {"start": 10, "stop": 70, "step": 5}}),
-    );
+    let s = space(json!({"n1": {"start": 5, "stop": 30, "step": 5}, "n2": {"start": 10, "stop": 70, "step": 5}}));
     let c = Constraint::compile("n1 < n2", &s, "constraint").expect("compiles");
     let cands = Candidates::build(s, &Method::Grid, Some(&c), 1_000_000, "").expect("grid");
     // backtesting.py's GOOG grid: 60 combinations, 50 with n1 < n2.
@@ -174,40 +130,23 @@ fn constraint_errors_are_invalid_parameter() {
     let e = Constraint::compile("n1 + n2", &s, "constraint").expect_err("not boolean");
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     let c = Constraint::compile_names("n1 + n2", &names, "constraint").expect("compiles");
-    let e = c
-        .check(&[ParamValue::Num(1.0), ParamValue::Num(2.0)])
-        .expect_err("not boolean");
+    let e = c.check(&[ParamValue::Num(1.0), ParamValue::Num(2.0)]).expect_err("not boolean");
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     // Integers compare with integer literals; reals work too; strings compare.
     let c = Constraint::compile_names("n1 == 2 && n2 > 0.5", &names, "c").expect("compiles");
     let r = c.check(&[ParamValue::Num(2.0), ParamValue::Num(0.75)]);
     assert_eq!(r, Ok(true));
-    assert!(!c
-        .check(&[ParamValue::Num(3.0), ParamValue::Num(0.75)])
-        .expect("ok"));
+    assert!(!c.check(&[ParamValue::Num(3.0), ParamValue::Num(0.75)]).expect("ok"));
 }
 
 #[test]
 fn random_search_is_seeded_deduplicated_and_in_bounds() {
     let text = r#"{"n": {"randint": [2, 50]}, "u": {"uniform": [0.5, 2.0]}, "l": {"loguniform": [0.001, 10]},
                     "q": {"quniform": [0, 10, 2.5]}, "c": ["a", "b"]}"#;
-    let m = Method::Random {
-        max_tries: 200.0,
-        seed: 7,
-    };
+    let m = Method::Random { max_tries: 200.0, seed: 7 };
     let a = Candidates::build(ordered(text), &m, None, 1_000_000, "").expect("random");
     let b = Candidates::build(ordered(text), &m, None, 1_000_000, "").expect("random");
-    let c = Candidates::build(
-        ordered(text),
-        &Method::Random {
-            max_tries: 200.0,
-            seed: 8,
-        },
-        None,
-        1_000_000,
-        "",
-    )
-    .expect("random");
+    let c = Candidates::build(ordered(text), &Method::Random { max_tries: 200.0, seed: 8 }, None, 1_000_000, "").expect("random");
     assert_eq!(a.len(), 200);
     let va: Vec<_> = (0..a.len()).map(|i| a.values(i)).collect();
     let vb: Vec<_> = (0..b.len()).map(|i| b.values(i)).collect();
@@ -235,35 +174,12 @@ fn random_search_is_seeded_deduplicated_and_in_bounds() {
 
 #[test]
 fn random_search_on_a_small_discrete_space_stops_after_all_distinct_values() {
-    let m = Method::Random {
-        max_tries: 50.0,
-        seed: 1,
-    };
-    let cands = Candidates::build(
-        space(json!({"a": [1, 2, 3], "b": [1, 2]})),
-        &m,
-        None,
-        1000,
-        "",
-    )
-    .expect("ok");
+    let m = Method::Random { max_tries: 50.0, seed: 1 };
+    let cands = Candidates::build(space(json!({"a": [1, 2, 3], "b": [1, 2]})), &m, None, 1000, "").expect("ok");
     assert_eq!(cands.len(), 6);
-    let frac = Method::Random {
-        max_tries: 0.5,
-        seed: 1,
-    };
-    let cands = Candidates::build(
-        space(json!({"a": [1, 2, 3, 4], "b": [1, 2]})),
-        &frac,
-        None,
-        1000,
-        "",
-    )
-    .expect("ok");
+    let frac = Method::Random { max_tries: 0.5, seed: 1 };
+    let cands = Candidates::build(space(json!({"a": [1, 2, 3, 4], "b": [1, 2]})), &frac, None, 1000, "").expect("ok");
     assert_eq!(cands.len(), 4);
-    let bad = Method::Random {
-        max_tries: 2.5,
-        seed: 1,
-    };
+    let bad = Method::Random { max_tries: 2.5, seed: 1 };
     assert!(Candidates::build(space(json!({"a": [1, 2]})), &bad, None, 1000, "").is_err());
 }

@@ -42,12 +42,7 @@ impl Component for Comp {
 }
 
 fn comp(name: &'static str, log: &Log) -> Comp {
-    Comp {
-        name,
-        log: log.clone(),
-        fail_init: false,
-        fail_cleanup: false,
-    }
+    Comp { name, log: log.clone(), fail_init: false, fail_cleanup: false }
 }
 
 fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -59,17 +54,11 @@ fn services_before_analyzers_cleanup_in_reverse() {
     let _env = VirtualEnv::new(0.0);
     let log: Log = Rc::default();
     let c = ServiceContainer::new();
-    c.register("strategy", ComponentKind::Analyzer, comp("strategy", &log))
-        .expect("ok");
-    c.register("db", ComponentKind::Service, comp("db", &log))
-        .expect("ok");
-    c.register("regime", ComponentKind::Analyzer, comp("regime", &log))
-        .expect("ok");
-    c.register("feed", ComponentKind::Service, comp("feed", &log))
-        .expect("ok");
-    let e = c
-        .register("db", ComponentKind::Service, comp("db", &log))
-        .expect_err("duplicate");
+    c.register("strategy", ComponentKind::Analyzer, comp("strategy", &log)).expect("ok");
+    c.register("db", ComponentKind::Service, comp("db", &log)).expect("ok");
+    c.register("regime", ComponentKind::Analyzer, comp("regime", &log)).expect("ok");
+    c.register("feed", ComponentKind::Service, comp("feed", &log)).expect("ok");
+    let e = c.register("db", ComponentKind::Service, comp("db", &log)).expect_err("duplicate");
     assert_eq!(e.code, ErrorCode::InvalidInput);
     let started = block_on(c.initialize_all()).expect("ok");
     assert_eq!(started, vec!["db", "feed", "strategy", "regime"]);
@@ -80,99 +69,37 @@ fn services_before_analyzers_cleanup_in_reverse() {
     assert!(report.errors.is_empty());
     assert_eq!(
         *log.borrow(),
-        [
-            "init db",
-            "init feed",
-            "init strategy",
-            "init regime",
-            "cleanup regime",
-            "cleanup strategy",
-            "cleanup feed",
-            "cleanup db"
-        ]
+        ["init db", "init feed", "init strategy", "init regime", "cleanup regime", "cleanup strategy", "cleanup feed", "cleanup db"]
     );
-    assert!(c
-        .status()
-        .iter()
-        .all(|s| s.state == ComponentState::Stopped));
+    assert!(c.status().iter().all(|s| s.state == ComponentState::Stopped));
 }
 
 #[test]
 fn failing_initialize_cleans_up_started_and_names_the_component() {
     let log: Log = Rc::default();
     let c = ServiceContainer::new();
-    c.register("db", ComponentKind::Service, comp("db", &log))
-        .expect("ok");
-    c.register(
-        "cache",
-        ComponentKind::Service,
-        Comp {
-            fail_cleanup: true,
-            ..comp("cache", &log)
-        },
-    )
-    .expect("ok");
-    c.register(
-        "feed",
-        ComponentKind::Service,
-        Comp {
-            fail_init: true,
-            ..comp("feed", &log)
-        },
-    )
-    .expect("ok");
-    c.register("strategy", ComponentKind::Analyzer, comp("strategy", &log))
-        .expect("ok");
+    c.register("db", ComponentKind::Service, comp("db", &log)).expect("ok");
+    c.register("cache", ComponentKind::Service, Comp { fail_cleanup: true, ..comp("cache", &log) }).expect("ok");
+    c.register("feed", ComponentKind::Service, Comp { fail_init: true, ..comp("feed", &log) }).expect("ok");
+    c.register("strategy", ComponentKind::Analyzer, comp("strategy", &log)).expect("ok");
     let e = block_on(c.initialize_all()).expect_err("feed fails");
     assert_eq!(e.code, ErrorCode::TaskFailed);
     assert_eq!(e.detail("component").and_then(|v| v.as_str()), Some("feed"));
-    assert_eq!(
-        e.detail("cause").and_then(|v| v.as_str()),
-        Some("feed could not connect")
-    );
-    assert_eq!(
-        e.detail("cleanedUp"),
-        Some(&serde_json::json!(["cache", "db"]))
-    );
-    assert_eq!(
-        e.detail("cleanupErrors")
-            .and_then(|v| v.as_array())
-            .map(|a| a.len()),
-        Some(1)
-    );
+    assert_eq!(e.detail("cause").and_then(|v| v.as_str()), Some("feed could not connect"));
+    assert_eq!(e.detail("cleanedUp"), Some(&serde_json::json!(["cache", "db"])));
+    assert_eq!(e.detail("cleanupErrors").and_then(|v| v.as_array()).map(|a| a.len()), Some(1));
     assert!(e.message.contains("'feed'"), "{}", e.message);
     // The analyzer never started; cleanup ran in reverse, even past a failing cleanup.
-    assert_eq!(
-        *log.borrow(),
-        [
-            "init db",
-            "init cache",
-            "init feed",
-            "cleanup cache",
-            "cleanup db"
-        ]
-    );
+    assert_eq!(*log.borrow(), ["init db", "init cache", "init feed", "cleanup cache", "cleanup db"]);
     let st = c.status();
-    assert_eq!(
-        st.iter().find(|s| s.name == "feed").map(|s| s.state),
-        Some(ComponentState::Failed)
-    );
-    assert_eq!(
-        st.iter().find(|s| s.name == "strategy").map(|s| s.state),
-        Some(ComponentState::Registered)
-    );
+    assert_eq!(st.iter().find(|s| s.name == "feed").map(|s| s.state), Some(ComponentState::Failed));
+    assert_eq!(st.iter().find(|s| s.name == "strategy").map(|s| s.state), Some(ComponentState::Registered));
     // Nothing is left to clean up.
     assert_eq!(block_on(c.cleanup_all()).expect("ok").cleaned.len(), 0);
 }
 
 #[test]
 fn kind_parsing() {
-    assert_eq!(
-        ComponentKind::parse("service").expect("ok"),
-        ComponentKind::Service
-    );
-    assert_eq!(
-        ComponentKind::parse("analyser").expect_err("bad").code,
-        ErrorCode::InvalidParameter
-    );
+    assert_eq!(ComponentKind::parse("service").expect("ok"), ComponentKind::Service);
+    assert_eq!(ComponentKind::parse("analyser").expect_err("bad").code, ErrorCode::InvalidParameter);
 }

@@ -9,8 +9,7 @@ use std::rc::Rc;
 use stratlab::runtime::clock::sleep;
 use stratlab::runtime::dispatcher::{Outcome, StatusCounts};
 use stratlab::runtime::{
-    AbortReason, AbortSignal, DispatcherConfig, Env, FutureDispatcher, Overflow, Status,
-    SubmitOptions, VirtualEnv,
+    AbortReason, AbortSignal, DispatcherConfig, Env, FutureDispatcher, Overflow, Status, SubmitOptions, VirtualEnv,
 };
 use stratlab::ErrorCode;
 
@@ -22,28 +21,15 @@ fn setup(cfg: DispatcherConfig) -> (Rc<VirtualEnv>, FutureDispatcher<u64>) {
 }
 
 fn cfg(max_concurrent: usize) -> DispatcherConfig {
-    DispatcherConfig {
-        max_concurrent,
-        ..Default::default()
-    }
+    DispatcherConfig { max_concurrent, ..Default::default() }
 }
 
 fn prio(p: i32) -> SubmitOptions {
-    SubmitOptions {
-        priority: p,
-        ..Default::default()
-    }
+    SubmitOptions { priority: p, ..Default::default() }
 }
 
 /// Submits a task that sleeps `ms` then returns `v`, logging its start into `log`.
-fn ok_task(
-    d: &FutureDispatcher<u64>,
-    name: &str,
-    opts: &SubmitOptions,
-    ms: f64,
-    v: u64,
-    log: &Rc<RefCell<Vec<u64>>>,
-) -> u64 {
+fn ok_task(d: &FutureDispatcher<u64>, name: &str, opts: &SubmitOptions, ms: f64, v: u64, log: &Rc<RefCell<Vec<u64>>>) -> u64 {
     let env = d.env().clone();
     let log = log.clone();
     d.submit_fn(name, opts, move |_sig| {
@@ -67,18 +53,12 @@ fn capture(d: &FutureDispatcher<u64>, id: u64) -> Rc<RefCell<Option<Outcome<u64>
 }
 
 fn err_code(slot: &Rc<RefCell<Option<Outcome<u64>>>>) -> Option<ErrorCode> {
-    slot.borrow()
-        .as_ref()
-        .and_then(|o| o.as_ref().err().map(|e| e.error.code))
+    slot.borrow().as_ref().and_then(|o| o.as_ref().err().map(|e| e.error.code))
 }
 
 fn assert_accounted(d: &FutureDispatcher<u64>) {
     let (submitted, c) = d.counts();
-    assert_eq!(
-        submitted,
-        c.terminal() + c.queued + c.running,
-        "invariant broken: {c:?}"
-    );
+    assert_eq!(submitted, c.terminal() + c.queued + c.running, "invariant broken: {c:?}");
     d.check_invariants().expect("bookkeeping");
 }
 
@@ -130,11 +110,7 @@ fn concurrency_limit_holds_at_every_moment() {
 
 #[test]
 fn max_queue_reject_refuses_with_queue_full() {
-    let (env, d) = setup(DispatcherConfig {
-        max_concurrent: 1,
-        max_queue: Some(2),
-        ..Default::default()
-    });
+    let (env, d) = setup(DispatcherConfig { max_concurrent: 1, max_queue: Some(2), ..Default::default() });
     let log = Rc::new(RefCell::new(Vec::new()));
     ok_task(&d, "a", &prio(0), 10.0, 1, &log); // running
     ok_task(&d, "a", &prio(0), 10.0, 2, &log); // queued
@@ -168,15 +144,8 @@ fn drop_lowest_drops_lowest_priority_newest_first() {
     let high = ok_task(&d, "x", &prio(5), 10.0, 4, &log);
     assert_eq!(d.status(low_new), Some(Status::Dropped));
     assert_eq!(err_code(&r_new), Some(ErrorCode::QueueFull));
-    let msg = r_new
-        .borrow()
-        .as_ref()
-        .and_then(|o| o.as_ref().err().map(|e| e.error.message.clone()))
-        .unwrap_or_default();
-    assert!(
-        msg.contains("dropped") && msg.contains("drop_lowest"),
-        "{msg}"
-    );
+    let msg = r_new.borrow().as_ref().and_then(|o| o.as_ref().err().map(|e| e.error.message.clone())).unwrap_or_default();
+    assert!(msg.contains("dropped") && msg.contains("drop_lowest"), "{msg}");
     // An arrival no better than the lowest waiting task is itself dropped (but gets an id).
     let lower = ok_task(&d, "x", &prio(1), 10.0, 5, &log);
     assert_eq!(d.status(lower), Some(Status::Dropped));
@@ -186,10 +155,7 @@ fn drop_lowest_drops_lowest_priority_newest_first() {
     env.advance_by(100.0);
     assert_eq!(*log.borrow(), vec![1, 4, 2]);
     let m = d.metrics();
-    assert_eq!(
-        (m.counts.completed, m.counts.dropped, m.submitted),
-        (3, 2, 5)
-    );
+    assert_eq!((m.counts.completed, m.counts.dropped, m.submitted), (3, 2, 5));
     assert_eq!(d.failed_summary().by_class.dropped, 2);
 }
 
@@ -206,26 +172,19 @@ fn timeout_aborts_the_attempt_and_drops_the_future() {
     }
     let (a2, d2) = (aborted.clone(), dropped.clone());
     let id = d
-        .submit_fn(
-            "hang",
-            &SubmitOptions {
-                timeout_ms: Some(50.0),
-                ..Default::default()
-            },
-            move |sig: AbortSignal| {
-                let (a2, d2) = (a2.clone(), d2.clone());
-                let sig2 = sig.clone();
-                let _ = &sig;
-                async move {
-                    let _g = Guard(d2);
-                    // Never finishes by itself; record the signal's reason when it fires.
-                    let r = sig2.aborted().await;
-                    a2.set(Some(r));
-                    futures::future::pending::<()>().await;
-                    Ok(0)
-                }
-            },
-        )
+        .submit_fn("hang", &SubmitOptions { timeout_ms: Some(50.0), ..Default::default() }, move |sig: AbortSignal| {
+            let (a2, d2) = (a2.clone(), d2.clone());
+            let sig2 = sig.clone();
+            let _ = &sig;
+            async move {
+                let _g = Guard(d2);
+                // Never finishes by itself; record the signal's reason when it fires.
+                let r = sig2.aborted().await;
+                a2.set(Some(r));
+                futures::future::pending::<()>().await;
+                Ok(0)
+            }
+        })
         .expect("accepted");
     let r = capture(&d, id);
     env.advance_to(49.0);
@@ -233,10 +192,7 @@ fn timeout_aborts_the_attempt_and_drops_the_future() {
     env.advance_to(50.0);
     assert_eq!(d.status(id), Some(Status::TimedOut));
     assert_eq!(err_code(&r), Some(ErrorCode::Timeout));
-    assert!(
-        dropped.get(),
-        "the hung future must be dropped so its work stops"
-    );
+    assert!(dropped.get(), "the hung future must be dropped so its work stops");
     let m = d.metrics();
     assert_eq!(m.counts.timed_out, 1);
     assert_eq!(m.run_time.max, 50.0);
@@ -251,17 +207,10 @@ fn abort_signal_reports_timeout_reason() {
     let (env, d) = setup(cfg(1));
     let seen = Rc::new(RefCell::new(None::<AbortSignal>));
     let s2 = seen.clone();
-    d.submit_fn(
-        "hang",
-        &SubmitOptions {
-            timeout_ms: Some(5.0),
-            ..Default::default()
-        },
-        move |sig| {
-            *s2.borrow_mut() = Some(sig);
-            futures::future::pending::<Result<u64, String>>()
-        },
-    )
+    d.submit_fn("hang", &SubmitOptions { timeout_ms: Some(5.0), ..Default::default() }, move |sig| {
+        *s2.borrow_mut() = Some(sig);
+        futures::future::pending::<Result<u64, String>>()
+    })
     .expect("accepted");
     env.advance_by(10.0);
     let sig = seen.borrow().clone().expect("job ran");
@@ -307,11 +256,7 @@ fn retries_use_seeded_exponential_backoff_with_jitter() {
         for k in 1..4 {
             let gap = a[k] - a[k - 1];
             let base = 100.0 * 2f64.powi(k as i32 - 1);
-            assert!(
-                gap >= base * 0.5 && gap < base,
-                "seed {seed} retry {k}: gap {gap} not in [{}, {base})",
-                base * 0.5
-            );
+            assert!(gap >= base * 0.5 && gap < base, "seed {seed} retry {k}: gap {gap} not in [{}, {base})", base * 0.5);
             lo = lo.min(gap / base);
             hi = hi.max(gap / base);
         }
@@ -324,11 +269,7 @@ fn retries_use_seeded_exponential_backoff_with_jitter() {
 
 #[test]
 fn retries_exhausted_fail_with_task_failed_and_cause() {
-    let (env, d) = setup(DispatcherConfig {
-        max_retries: 2,
-        retry_delay_ms: 0.0,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { max_retries: 2, retry_delay_ms: 0.0, ..cfg(1) });
     let calls = Rc::new(Cell::new(0));
     let c2 = calls.clone();
     let id = d
@@ -353,30 +294,19 @@ fn retries_exhausted_fail_with_task_failed_and_cause() {
 
 #[test]
 fn timeouts_are_retried_too() {
-    let (env, d) = setup(DispatcherConfig {
-        max_retries: 1,
-        retry_delay_ms: 10.0,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { max_retries: 1, retry_delay_ms: 10.0, ..cfg(1) });
     let calls = Rc::new(Cell::new(0));
     let (c2, e2) = (calls.clone(), d.env().clone());
     let id = d
-        .submit_fn(
-            "slow-then-fast",
-            &SubmitOptions {
-                timeout_ms: Some(20.0),
-                ..Default::default()
-            },
-            move |_| {
-                c2.set(c2.get() + 1);
-                let n = c2.get();
-                let e2 = e2.clone();
-                async move {
-                    sleep(&e2, if n == 1 { 1000.0 } else { 5.0 }).await;
-                    Ok(n)
-                }
-            },
-        )
+        .submit_fn("slow-then-fast", &SubmitOptions { timeout_ms: Some(20.0), ..Default::default() }, move |_| {
+            c2.set(c2.get() + 1);
+            let n = c2.get();
+            let e2 = e2.clone();
+            async move {
+                sleep(&e2, if n == 1 { 1000.0 } else { 5.0 }).await;
+                Ok(n)
+            }
+        })
         .expect("accepted");
     env.advance_to(20.0);
     assert_eq!(d.status(id), Some(Status::Retrying));
@@ -389,11 +319,7 @@ fn timeouts_are_retried_too() {
 
 #[test]
 fn retry_requeues_behind_its_priority_class() {
-    let (env, d) = setup(DispatcherConfig {
-        max_retries: 1,
-        retry_delay_ms: 0.0,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { max_retries: 1, retry_delay_ms: 0.0, ..cfg(1) });
     let log = Rc::new(RefCell::new(Vec::new()));
     let first = Rc::new(Cell::new(true));
     let (l2, f2) = (log.clone(), first.clone());
@@ -420,11 +346,7 @@ fn retry_requeues_behind_its_priority_class() {
 
 #[test]
 fn cancel_queued_running_and_retrying() {
-    let (env, d) = setup(DispatcherConfig {
-        max_retries: 5,
-        retry_delay_ms: 1000.0,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { max_retries: 5, retry_delay_ms: 1000.0, ..cfg(1) });
     let sig_seen = Rc::new(RefCell::new(None::<AbortSignal>));
     let s2 = sig_seen.clone();
     let running = d
@@ -441,17 +363,10 @@ fn cancel_queued_running_and_retrying() {
     assert_eq!(d.status(queued), Some(Status::Cancelled));
     assert_eq!(err_code(&rq), Some(ErrorCode::Cancelled));
     assert!(d.cancel(running));
-    assert_eq!(
-        sig_seen.borrow().as_ref().and_then(|s| s.reason()),
-        Some(AbortReason::Cancelled)
-    );
+    assert_eq!(sig_seen.borrow().as_ref().and_then(|s| s.reason()), Some(AbortReason::Cancelled));
     assert!(!d.cancel(running), "already finished");
     assert!(!d.cancel(9999), "unknown");
-    let flaky = d
-        .submit_fn("f", &SubmitOptions::default(), |_| async {
-            Err::<u64, _>("x".to_string())
-        })
-        .expect("ok");
+    let flaky = d.submit_fn("f", &SubmitOptions::default(), |_| async { Err::<u64, _>("x".to_string()) }).expect("ok");
     env.advance_by(1.0);
     assert_eq!(d.status(flaky), Some(Status::Retrying));
     assert!(d.cancel(flaky));
@@ -481,28 +396,17 @@ fn pause_and_resume() {
 
 #[test]
 fn reporter_is_bounded_and_clear_completed_by_age() {
-    let (env, d) = setup(DispatcherConfig {
-        reporter_size: 3,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { reporter_size: 3, ..cfg(1) });
     let log = Rc::new(RefCell::new(Vec::new()));
-    let ids: Vec<u64> = (0..5)
-        .map(|i| ok_task(&d, "r", &prio(0), 10.0, i, &log))
-        .collect();
+    let ids: Vec<u64> = (0..5).map(|i| ok_task(&d, "r", &prio(0), 10.0, i, &log)).collect();
     env.advance_by(1000.0);
     let m = d.metrics();
-    assert_eq!(
-        (m.reporter.size, m.reporter.evicted, m.counts.completed),
-        (3, 2, 5)
-    );
+    assert_eq!((m.reporter.size, m.reporter.evicted, m.counts.completed), (3, 2, 5));
     assert_eq!(d.status(ids[0]), None, "oldest evicted");
     let r = capture(&d, ids[0]);
     assert_eq!(err_code(&r), Some(ErrorCode::InvalidInput));
     let r4 = capture(&d, ids[4]);
-    assert_eq!(
-        r4.borrow().as_ref().and_then(|o| o.as_ref().ok().copied()),
-        Some(4)
-    );
+    assert_eq!(r4.borrow().as_ref().and_then(|o| o.as_ref().ok().copied()), Some(4));
     // Finished at t = 30, 40, 50 (then time moved to 1000).
     assert_eq!(d.clear_completed(965.0), 1);
     assert_eq!(d.clear_completed(0.0), 2);
@@ -522,9 +426,7 @@ fn graceful_shutdown_drains_then_deadline_cancels() {
     let done = Rc::new(Cell::new(false));
     let d2 = done.clone();
     d.shutdown(true, Some(100.0), Box::new(move || d2.set(true)));
-    let err = d
-        .submit_fn("late", &SubmitOptions::default(), |_| async { Ok(0) })
-        .expect_err("closed");
+    let err = d.submit_fn("late", &SubmitOptions::default(), |_| async { Ok(0) }).expect_err("closed");
     assert_eq!(err.code, ErrorCode::Cancelled);
     env.advance_to(99.0);
     assert!(!done.get());
@@ -550,16 +452,9 @@ fn hard_shutdown_cancels_everything_now() {
     d.shutdown(false, None, Box::new(move || d2.set(true)));
     assert!(done.get());
     let m = d.metrics();
-    assert_eq!(
-        (m.counts.cancelled, m.counts.completed, m.counts.running),
-        (5, 0, 0)
-    );
+    assert_eq!((m.counts.cancelled, m.counts.completed, m.counts.running), (5, 0, 0));
     env.advance_by(100.0);
-    assert_eq!(
-        d.metrics().counts.completed,
-        0,
-        "aborted futures never complete"
-    );
+    assert_eq!(d.metrics().counts.completed, 0, "aborted futures never complete");
 }
 
 #[test]
@@ -567,14 +462,7 @@ fn metrics_percentiles_and_per_name() {
     let (env, d) = setup(cfg(1));
     let log = Rc::new(RefCell::new(Vec::new()));
     for i in 1..=100u64 {
-        ok_task(
-            &d,
-            if i % 2 == 0 { "even" } else { "odd" },
-            &prio(0),
-            i as f64,
-            i,
-            &log,
-        );
+        ok_task(&d, if i % 2 == 0 { "even" } else { "odd" }, &prio(0), i as f64, i, &log);
     }
     env.advance_by(100_000.0);
     let m = d.metrics();
@@ -595,17 +483,9 @@ fn metrics_percentiles_and_per_name() {
 #[test]
 fn success_rate_counts_failures_not_cancellations() {
     let (env, d) = setup(cfg(4));
-    d.submit_fn("a", &SubmitOptions::default(), |_| async { Ok(1) })
-        .expect("ok");
-    d.submit_fn("a", &SubmitOptions::default(), |_| async {
-        Err::<u64, _>("no".to_string())
-    })
-    .expect("ok");
-    let c = d
-        .submit_fn("a", &SubmitOptions::default(), |_| {
-            futures::future::pending()
-        })
-        .expect("ok");
+    d.submit_fn("a", &SubmitOptions::default(), |_| async { Ok(1) }).expect("ok");
+    d.submit_fn("a", &SubmitOptions::default(), |_| async { Err::<u64, _>("no".to_string()) }).expect("ok");
+    let c = d.submit_fn("a", &SubmitOptions::default(), |_| futures::future::pending()).expect("ok");
     env.advance_by(1.0);
     d.cancel(c);
     assert_eq!(d.metrics().success_rate, Some(0.5));
@@ -619,9 +499,7 @@ fn jobs_may_reenter_the_dispatcher() {
     let c2 = child.clone();
     // The job submits a child and reads metrics while the dispatcher is starting it.
     d.submit_fn("parent", &SubmitOptions::default(), move |_| {
-        let id = d2
-            .submit_fn("child", &SubmitOptions::default(), |_| async { Ok(2) })
-            .expect("ok");
+        let id = d2.submit_fn("child", &SubmitOptions::default(), |_| async { Ok(2) }).expect("ok");
         c2.set(id);
         let _ = d2.metrics();
         async { Ok(1) }
@@ -646,12 +524,8 @@ fn jobs_may_reenter_the_dispatcher() {
 
 #[test]
 fn one_host_timer_for_many_timeouts() {
-    let (env, d) = setup(DispatcherConfig {
-        default_timeout_ms: Some(1000.0),
-        ..cfg(100)
-    });
-    let gates: Rc<RefCell<Vec<futures::channel::oneshot::Sender<()>>>> =
-        Rc::new(RefCell::new(Vec::new()));
+    let (env, d) = setup(DispatcherConfig { default_timeout_ms: Some(1000.0), ..cfg(100) });
+    let gates: Rc<RefCell<Vec<futures::channel::oneshot::Sender<()>>>> = Rc::new(RefCell::new(Vec::new()));
     for _ in 0..100 {
         let g = gates.clone();
         d.submit_fn("gate", &SubmitOptions::default(), move |_| {
@@ -671,19 +545,14 @@ fn one_host_timer_for_many_timeouts() {
     }
     env.run_until_stalled();
     assert_eq!(d.counts().1.completed, 100);
-    assert_eq!(
-        env.pending_timers(),
-        0,
-        "no timer left once nothing can time out"
-    );
+    assert_eq!(env.pending_timers(), 0, "no timer left once nothing can time out");
 }
 
 #[test]
 fn no_timer_without_timeouts() {
     let (env, d) = setup(cfg(4));
     for _ in 0..100 {
-        d.submit_fn("t", &SubmitOptions::default(), |_| async { Ok(1) })
-            .expect("ok");
+        d.submit_fn("t", &SubmitOptions::default(), |_| async { Ok(1) }).expect("ok");
         assert_eq!(env.pending_timers(), 0);
     }
     env.run_until_stalled();
@@ -713,14 +582,7 @@ fn config_from_json_validates() {
     }
     let (_env, d) = setup(cfg(1));
     let e = d
-        .submit_fn(
-            "x",
-            &SubmitOptions {
-                timeout_ms: Some(f64::NAN),
-                ..Default::default()
-            },
-            |_| async { Ok(0) },
-        )
+        .submit_fn("x", &SubmitOptions { timeout_ms: Some(f64::NAN), ..Default::default() }, |_| async { Ok(0) })
         .expect_err("bad timeout");
     assert_eq!(e.code, ErrorCode::InvalidParameter);
     assert_eq!(d.metrics().submitted, 0);
@@ -818,18 +680,9 @@ fn fault_storm(overflow: Overflow, seed: u64) {
     assert!(m.accounted());
     assert_eq!(m.submitted as usize, ids.len());
     assert_eq!(m.rejected, rejected);
-    assert_eq!(
-        (m.counts.queued, m.counts.running),
-        (0, 0),
-        "everything finished"
-    );
+    assert_eq!((m.counts.queued, m.counts.running), (0, 0), "everything finished");
     assert_eq!(m.counts.terminal(), m.submitted);
-    assert!(
-        m.counts.completed > 0
-            && m.counts.failed > 0
-            && m.counts.timed_out > 0
-            && m.counts.cancelled > 0
-    );
+    assert!(m.counts.completed > 0 && m.counts.failed > 0 && m.counts.timed_out > 0 && m.counts.cancelled > 0);
     match overflow {
         Overflow::Reject => assert!(rejected > 0 && m.counts.dropped == 0),
         Overflow::DropLowest => assert!(rejected == 0 && m.counts.dropped > 0),
@@ -864,18 +717,12 @@ fn cancelled_waiting_tasks_leave_order_and_drop_policy_intact() {
     });
     let log = Rc::new(RefCell::new(Vec::new()));
     d.pause();
-    let ids: Vec<u64> = (0..300u64)
-        .map(|v| ok_task(&d, "o", &prio((v % 3) as i32), 1.0, v, &log))
-        .collect();
+    let ids: Vec<u64> = (0..300u64).map(|v| ok_task(&d, "o", &prio((v % 3) as i32), 1.0, v, &log)).collect();
     // 150 waiting: the other 150 arrivals each dropped the lowest/newest (or themselves).
     assert_eq!(d.counts().1.queued, 150);
     assert_eq!(d.metrics().counts.dropped, 150);
     // Cancel every other waiting task (enough to trigger compaction of the stale entries).
-    let waiting: Vec<u64> = ids
-        .iter()
-        .copied()
-        .filter(|&id| d.status(id) == Some(Status::Queued))
-        .collect();
+    let waiting: Vec<u64> = ids.iter().copied().filter(|&id| d.status(id) == Some(Status::Queued)).collect();
     for id in waiting.iter().step_by(2) {
         assert!(d.cancel(*id));
     }
@@ -892,17 +739,11 @@ fn cancelled_waiting_tasks_leave_order_and_drop_policy_intact() {
 
 #[test]
 fn max_queue_counts_only_tasks_that_must_wait() {
-    let (env, d) = setup(DispatcherConfig {
-        max_concurrent: 2,
-        max_queue: Some(0),
-        ..Default::default()
-    });
+    let (env, d) = setup(DispatcherConfig { max_concurrent: 2, max_queue: Some(0), ..Default::default() });
     let log = Rc::new(RefCell::new(Vec::new()));
     ok_task(&d, "z", &prio(0), 5.0, 1, &log);
     ok_task(&d, "z", &prio(0), 5.0, 2, &log);
-    let e = d
-        .submit_fn("z", &prio(0), |_| async { Ok(3) })
-        .expect_err("no slot, no queue");
+    let e = d.submit_fn("z", &prio(0), |_| async { Ok(3) }).expect_err("no slot, no queue");
     assert_eq!(e.code, ErrorCode::QueueFull);
     env.advance_by(10.0);
     ok_task(&d, "z", &prio(0), 5.0, 4, &log);
@@ -912,11 +753,7 @@ fn max_queue_counts_only_tasks_that_must_wait() {
 
 #[test]
 fn zero_delay_retries_of_a_synchronous_failure_yield_between_attempts() {
-    let (env, d) = setup(DispatcherConfig {
-        max_retries: 1_000_000,
-        retry_delay_ms: 0.0,
-        ..cfg(1)
-    });
+    let (env, d) = setup(DispatcherConfig { max_retries: 1_000_000, retry_delay_ms: 0.0, ..cfg(1) });
     let calls = Rc::new(Cell::new(0u32));
     let c2 = calls.clone();
     // A job that fails at once (its future is ready immediately) and would retry forever.

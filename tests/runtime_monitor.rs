@@ -3,9 +3,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 use stratlab::runtime::clock::{sleep, Clock, Env, TimerId};
-use stratlab::runtime::{
-    DispatcherConfig, FutureDispatcher, PerformanceMonitor, SubmitOptions, VirtualEnv,
-};
+use stratlab::runtime::{DispatcherConfig, FutureDispatcher, PerformanceMonitor, SubmitOptions, VirtualEnv};
 
 fn mon() -> (Rc<VirtualEnv>, PerformanceMonitor) {
     let env = VirtualEnv::new(1_700_000_000_000.0);
@@ -37,10 +35,7 @@ fn tracks_sync_and_async_operations() {
     let fetch = m.summary(Some("fetch"));
     assert_eq!((fetch.total, fetch.successes, fetch.max_ms), (1, 1, 40.0));
     let parse = m.summary(Some("parse"));
-    assert_eq!(
-        (parse.total, parse.failures, parse.success_rate),
-        (2, 1, Some(0.5))
-    );
+    assert_eq!((parse.total, parse.failures, parse.success_rate), (2, 1, Some(0.5)));
     let all = m.summary(None);
     assert_eq!(all.total, 3);
     let last = m.last_n(2);
@@ -65,10 +60,7 @@ fn summary_percentiles_and_bounded_recent() {
     assert!((s.avg_ms - 50.5).abs() < 1e-9);
     // Capacity 5: only the newest 5 records are kept, oldest first.
     let last = m.last_n(100);
-    assert_eq!(
-        last.iter().map(|r| r.duration_ms).collect::<Vec<_>>(),
-        vec![96.0, 97.0, 98.0, 99.0, 100.0]
-    );
+    assert_eq!(last.iter().map(|r| r.duration_ms).collect::<Vec<_>>(), vec![96.0, 97.0, 98.0, 99.0, 100.0]);
     m.clear();
     assert_eq!(m.summary(None).total, 0);
     assert!(m.last_n(10).is_empty());
@@ -81,21 +73,9 @@ fn prometheus_exposition() {
     m.record("fetch \"quotes\"", 750.0, false, Some("503".into()));
     let text = m.prometheus(None);
     assert!(text.contains("# TYPE stratlab_operation_duration_seconds summary"));
-    assert!(
-        text.contains(
-            "stratlab_operation_duration_seconds_count{operation=\"fetch \\\"quotes\\\"\"} 2"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "stratlab_operation_duration_seconds_sum{operation=\"fetch \\\"quotes\\\"\"} 1\n"
-        ),
-        "{text}"
-    );
-    assert!(text.contains(
-        "stratlab_operations_total{operation=\"fetch \\\"quotes\\\"\",outcome=\"failure\"} 1"
-    ));
+    assert!(text.contains("stratlab_operation_duration_seconds_count{operation=\"fetch \\\"quotes\\\"\"} 2"), "{text}");
+    assert!(text.contains("stratlab_operation_duration_seconds_sum{operation=\"fetch \\\"quotes\\\"\"} 1\n"), "{text}");
+    assert!(text.contains("stratlab_operations_total{operation=\"fetch \\\"quotes\\\"\",outcome=\"failure\"} 1"));
     // Every sample line is `name{labels} value` or `name value` with a parseable number.
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let v = line.rsplit(' ').next().unwrap_or("");
@@ -104,14 +84,10 @@ fn prometheus_exposition() {
     let env = VirtualEnv::new(0.0);
     let denv: Rc<dyn Env> = env.clone();
     let d = FutureDispatcher::<u64>::for_futures(denv, DispatcherConfig::default()).expect("ok");
-    d.submit_fn("t", &SubmitOptions::default(), |_| async { Ok(1) })
-        .expect("ok");
+    d.submit_fn("t", &SubmitOptions::default(), |_| async { Ok(1) }).expect("ok");
     env.run_until_stalled();
     let text = m.prometheus(Some(&d.metrics()));
-    assert!(
-        text.contains("stratlab_tasks_finished_total{status=\"completed\"} 1"),
-        "{text}"
-    );
+    assert!(text.contains("stratlab_tasks_finished_total{status=\"completed\"} 1"), "{text}");
     assert!(text.contains("stratlab_tasks_submitted_total 1"));
 }
 
@@ -142,10 +118,7 @@ impl Env for Busy {
 fn lag_probe_reports_percentiles() {
     let env = VirtualEnv::new(0.0);
     // 100 firings: lags 1..=100 ms (popped from the back).
-    let busy = Rc::new(Busy {
-        env: env.clone(),
-        lags: std::cell::RefCell::new((1..=100).rev().map(f64::from).collect()),
-    });
+    let busy = Rc::new(Busy { env: env.clone(), lags: std::cell::RefCell::new((1..=100).rev().map(f64::from).collect()) });
     let denv: Rc<dyn Env> = busy.clone();
     let m = PerformanceMonitor::new(denv, 10);
     assert!(m.start_lag_probe(0.0).is_err());
@@ -160,7 +133,5 @@ fn lag_probe_reports_percentiles() {
     m.stop_lag_probe();
     assert!(!m.lag().running);
     assert_eq!(env.pending_timers(), 0, "stopping disarms the probe");
-    assert!(m
-        .prometheus(None)
-        .contains("stratlab_event_loop_lag_seconds_count 100"));
+    assert!(m.prometheus(None).contains("stratlab_event_loop_lag_seconds_count 100"));
 }

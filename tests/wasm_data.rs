@@ -22,19 +22,14 @@ fn goog_sample_parses_in_wasm() {
 
 #[wasm_bindgen_test]
 fn bad_csv_is_a_real_error_with_code_and_details() {
-    let err = match JsOhlcv::from_csv(&JsValue::from_str(
-        "date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n",
-    )) {
+    let err = match JsOhlcv::from_csv(&JsValue::from_str("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n")) {
         Err(e) => e,
         Ok(_) => panic!("a bad number must be rejected"),
     };
     assert!(err.is_instance_of::<js_sys::Error>());
     let e: js_sys::Error = err.clone().unchecked_into();
     assert_eq!(String::from(e.name()), "InvalidInputError");
-    assert_eq!(
-        get(&err, "code").as_string().as_deref(),
-        Some("INVALID_INPUT")
-    );
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_INPUT"));
     let details = get(&err, "details");
     assert_eq!(get(&details, "row").as_f64(), Some(3.0));
     assert_eq!(get(&details, "column").as_string().as_deref(), Some("high"));

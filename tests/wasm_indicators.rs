@@ -36,27 +36,15 @@ fn close_enough(got: f64, want: f64) -> bool {
 
 #[wasm_bindgen_test]
 fn golden_spot_checks_on_goog() {
-    let data: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG))
-        .expect("csv")
-        .into();
+    let data: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).expect("csv").into();
     // TA-Lib 0.8.1 reference values (shared/reference/indicators/GOOG.csv, bar 28).
-    let sma = indicator(
-        &JsValue::from_str("SMA"),
-        &data,
-        &obj(&[("timeperiod", 20.0)]),
-    )
-    .unwrap();
+    let sma = indicator(&JsValue::from_str("SMA"), &data, &obj(&[("timeperiod", 20.0)])).unwrap();
     let sma = column(&sma, "real");
     assert_eq!(sma.length(), 2148);
     assert!(sma.get_index(18).is_nan());
     assert!(close_enough(sma.get_index(28), 112.40850000000003));
     let rsi = column(
-        &indicator(
-            &JsValue::from_str("RSI"),
-            &data,
-            &obj(&[("timeperiod", 14.0)]),
-        )
-        .unwrap(),
+        &indicator(&JsValue::from_str("RSI"), &data, &obj(&[("timeperiod", 14.0)])).unwrap(),
         "real",
     );
     assert!(close_enough(rsi.get_index(28), 77.68275701921122));
@@ -78,15 +66,9 @@ fn golden_spot_checks_on_goog() {
         column(&stoch, "slowd").get_index(28),
         54.57135206726025
     ));
-    let adx = column(
-        &indicator(&JsValue::from_str("ADX"), &data, &JsValue::NULL).unwrap(),
-        "real",
-    );
+    let adx = column(&indicator(&JsValue::from_str("ADX"), &data, &JsValue::NULL).unwrap(), "real");
     assert!(close_enough(adx.get_index(28), 40.851832898326975));
-    assert_eq!(
-        lookback(&JsValue::from_str("MACD"), &JsValue::UNDEFINED).unwrap(),
-        33
-    );
+    assert_eq!(lookback(&JsValue::from_str("MACD"), &JsValue::UNDEFINED).unwrap(), 33);
 }
 
 #[wasm_bindgen_test]
@@ -106,12 +88,7 @@ fn a_plain_array_is_the_close_series() {
     for x in [1.0, 2.0, 3.0, 4.0, 5.0] {
         arr.push(&JsValue::from_f64(x));
     }
-    let out = indicator(
-        &JsValue::from_str("SMA"),
-        &arr.into(),
-        &obj(&[("timeperiod", 3.0)]),
-    )
-    .unwrap();
+    let out = indicator(&JsValue::from_str("SMA"), &arr.into(), &obj(&[("timeperiod", 3.0)])).unwrap();
     let col = column(&out, "real");
     assert_eq!(col.to_vec()[2..], [2.0, 3.0, 4.0]);
 }
@@ -162,12 +139,7 @@ fn bad_parameters_are_typed_errors() {
     let x = js_sys::Float64Array::from(&[1.0, 2.0, 3.0][..]);
     let inputs = js_sys::Object::new();
     js_sys::Reflect::set(&inputs, &"close".into(), &x).unwrap();
-    let err = indicator(
-        &JsValue::from_str("RSI"),
-        &inputs,
-        &obj(&[("timeperiod", 1.0)]),
-    )
-    .unwrap_err();
+    let err = indicator(&JsValue::from_str("RSI"), &inputs, &obj(&[("timeperiod", 1.0)])).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(code(&err), "INVALID_PARAMETER");
     let e: js_sys::Error = err.clone().unchecked_into();
@@ -183,14 +155,7 @@ fn bad_parameters_are_typed_errors() {
         "INVALID_PARAMETER"
     );
     assert_eq!(
-        code(
-            &indicator(
-                &JsValue::from_str("BBANDS"),
-                &inputs,
-                &obj(&[("matype", 7.0)])
-            )
-            .unwrap_err()
-        ),
+        code(&indicator(&JsValue::from_str("BBANDS"), &inputs, &obj(&[("matype", 7.0)])).unwrap_err()),
         "INVALID_PARAMETER"
     );
     // ATR needs high and low: INVALID_INPUT naming the input.
@@ -200,9 +165,7 @@ fn bad_parameters_are_typed_errors() {
         get(&get(&err, "details"), "input").as_string().as_deref(),
         Some("high")
     );
-    assert!(
-        JsIndicatorStream::new(&JsValue::from_str("SMA"), &obj(&[("timeperiod", 0.0)])).is_err()
-    );
+    assert!(JsIndicatorStream::new(&JsValue::from_str("SMA"), &obj(&[("timeperiod", 0.0)])).is_err());
     let mut s = JsIndicatorStream::new(&JsValue::from_str("ATR"), &JsValue::NULL).unwrap();
     let err = s.update(&obj(&[("close", 1.0)])).unwrap_err();
     assert_eq!(code(&err), "INVALID_INPUT");
@@ -256,10 +219,7 @@ fn feature_table_names() {
 #[wasm_bindgen_test]
 async fn features_batch_per_symbol() {
     let goog: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().into();
-    let short: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG))
-        .unwrap()
-        .slice(0, 100)
-        .into();
+    let short: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().slice(0, 100).into();
     let watch = js_sys::Object::new();
     js_sys::Reflect::set(&watch, &"GOOG".into(), &goog).unwrap();
     js_sys::Reflect::set(&watch, &"SHORT".into(), &short).unwrap();

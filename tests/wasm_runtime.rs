@@ -35,13 +35,9 @@ async fn sleep(ms: u32) {
 async fn js_tasks_run_with_priorities_and_metrics() {
     let d = JsDispatcher::new(obj(&[("maxConcurrent", 2.into())])).expect("dispatcher");
     let f = func("signal", "return new Promise((r) => setTimeout(() => r(signal instanceof AbortSignal ? 42 : -1), 5));");
-    let id = d
-        .submit("answer".into(), f, JsValue::UNDEFINED)
-        .expect("submitted");
+    let id = d.submit("answer".into(), f, JsValue::UNDEFINED).expect("submitted");
     assert_eq!(d.status(id).as_deref(), Some("running"));
-    let v = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise"))
-        .await
-        .expect("resolved");
+    let v = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise")).await.expect("resolved");
     assert_eq!(v.as_f64(), Some(42.0));
     let m = d.metrics().expect("metrics");
     let counts = get(&m, "counts");
@@ -56,12 +52,8 @@ async fn timeout_fires_the_abort_signal_and_rejects_with_timeout() {
         "signal",
         "return new Promise((_, reject) => signal.addEventListener('abort', () => { globalThis.__stratlabAborted = signal.reason.code; reject(signal.reason); }));",
     );
-    let id = d
-        .submit("hang".into(), f, obj(&[("timeoutMs", 20.into())]))
-        .expect("submitted");
-    let err = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise"))
-        .await
-        .expect_err("times out");
+    let id = d.submit("hang".into(), f, obj(&[("timeoutMs", 20.into())])).expect("submitted");
+    let err = JsFuture::from(d.result(id, JsValue::UNDEFINED).expect("promise")).await.expect_err("times out");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("TIMEOUT"));
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(d.status(id).as_deref(), Some("timed_out"));
@@ -71,23 +63,14 @@ async fn timeout_fires_the_abort_signal_and_rejects_with_timeout() {
 
 #[wasm_bindgen_test]
 async fn queue_full_and_cancel() {
-    let d = JsDispatcher::new(obj(&[("maxConcurrent", 1.into()), ("maxQueue", 1.into())]))
-        .expect("dispatcher");
+    let d = JsDispatcher::new(obj(&[("maxConcurrent", 1.into()), ("maxQueue", 1.into())])).expect("dispatcher");
     let slow = || func("signal", "return new Promise((r) => setTimeout(r, 10));");
-    let a = d
-        .submit("a".into(), slow(), JsValue::UNDEFINED)
-        .expect("ok");
-    let b = d
-        .submit("b".into(), slow(), JsValue::UNDEFINED)
-        .expect("ok");
-    let err = d
-        .submit("c".into(), slow(), JsValue::UNDEFINED)
-        .expect_err("queue full");
+    let a = d.submit("a".into(), slow(), JsValue::UNDEFINED).expect("ok");
+    let b = d.submit("b".into(), slow(), JsValue::UNDEFINED).expect("ok");
+    let err = d.submit("c".into(), slow(), JsValue::UNDEFINED).expect_err("queue full");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("QUEUE_FULL"));
     assert!(d.cancel(b));
-    let err = JsFuture::from(d.result(b, JsValue::UNDEFINED).expect("promise"))
-        .await
-        .expect_err("cancelled");
+    let err = JsFuture::from(d.result(b, JsValue::UNDEFINED).expect("promise")).await.expect_err("cancelled");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("CANCELLED"));
     JsFuture::from(d.on_idle()).await.expect("idle");
     assert_eq!(d.status(a).as_deref(), Some("completed"));
@@ -97,11 +80,7 @@ async fn queue_full_and_cancel() {
 async fn rust_futures_share_the_core_on_real_timers() {
     let d = FutureDispatcher::<u32>::for_futures(
         env(),
-        DispatcherConfig {
-            max_concurrent: 3,
-            default_timeout_ms: Some(40.0),
-            ..Default::default()
-        },
+        DispatcherConfig { max_concurrent: 3, default_timeout_ms: Some(40.0), ..Default::default() },
     )
     .expect("dispatcher");
     let live = Rc::new(Cell::new(0u32));
@@ -142,14 +121,7 @@ async fn scheduler_interval_jobs_do_not_overlap() {
         "",
         "globalThis.__live = (globalThis.__live || 0) + 1; globalThis.__peak = Math.max(globalThis.__peak || 0, globalThis.__live); return new Promise((r) => setTimeout(() => { globalThis.__live--; r(); }, 25));",
     );
-    let id = s
-        .add_job(
-            "tick".into(),
-            f,
-            obj(&[("everyMs", 10.into())]),
-            JsValue::UNDEFINED,
-        )
-        .expect("job");
+    let id = s.add_job("tick".into(), f, obj(&[("everyMs", 10.into())]), JsValue::UNDEFINED).expect("job");
     s.start();
     sleep(120).await;
     s.stop();
@@ -163,8 +135,7 @@ async fn scheduler_interval_jobs_do_not_overlap() {
 #[wasm_bindgen_test]
 async fn lag_probe_sees_a_blocked_loop() {
     let m = JsMonitor::new(JsValue::UNDEFINED).expect("monitor");
-    m.start_lag_probe(obj(&[("intervalMs", 5.into())]))
-        .expect("probe");
+    m.start_lag_probe(obj(&[("intervalMs", 5.into())])).expect("probe");
     sleep(20).await;
     let now = || js_sys::Date::now();
     let end = now() + 40.0;
@@ -172,19 +143,11 @@ async fn lag_probe_sees_a_blocked_loop() {
     sleep(20).await;
     m.stop_lag_probe();
     let lag = m.lag().expect("lag");
-    assert!(
-        get(&lag, "max").as_f64().unwrap_or(0.0) >= 25.0,
-        "max lag {:?}",
-        get(&lag, "max")
-    );
+    assert!(get(&lag, "max").as_f64().unwrap_or(0.0) >= 25.0, "max lag {:?}", get(&lag, "max"));
     assert!(get(&lag, "samples").as_f64().unwrap_or(0.0) >= 2.0);
-    let sync = m
-        .track("sync".into(), func("", "return 7;"))
-        .expect("tracked");
+    let sync = m.track("sync".into(), func("", "return 7;")).expect("tracked");
     assert_eq!(sync.as_f64(), Some(7.0));
-    assert!(m
-        .prometheus()
-        .contains("stratlab_event_loop_lag_seconds_count"));
+    assert!(m.prometheus().contains("stratlab_event_loop_lag_seconds_count"));
 }
 
 #[wasm_bindgen_test]
@@ -198,38 +161,14 @@ async fn container_initializes_in_order_and_cleans_up_on_failure() {
         };
         obj(&[
             ("initialize", func("", &init).into()),
-            (
-                "cleanup",
-                func(
-                    "",
-                    &format!("(globalThis.__log ||= []).push('cleanup {name}');"),
-                )
-                .into(),
-            ),
+            ("cleanup", func("", &format!("(globalThis.__log ||= []).push('cleanup {name}');")).into()),
         ])
     };
-    c.register(
-        "strategy".into(),
-        comp("strategy", false),
-        obj(&[("kind", "analyzer".into())]),
-    )
-    .expect("ok");
-    c.register("db".into(), comp("db", false), JsValue::UNDEFINED)
-        .expect("ok");
-    c.register("broker".into(), comp("broker", true), JsValue::UNDEFINED)
-        .expect("ok");
-    let err = JsFuture::from(c.initialize_all())
-        .await
-        .expect_err("broker fails");
-    assert_eq!(
-        get(&get(&err, "details"), "component")
-            .as_string()
-            .as_deref(),
-        Some("broker")
-    );
-    let log: Vec<String> = js_sys::Array::from(&get(&js_sys::global(), "__log"))
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
+    c.register("strategy".into(), comp("strategy", false), obj(&[("kind", "analyzer".into())])).expect("ok");
+    c.register("db".into(), comp("db", false), JsValue::UNDEFINED).expect("ok");
+    c.register("broker".into(), comp("broker", true), JsValue::UNDEFINED).expect("ok");
+    let err = JsFuture::from(c.initialize_all()).await.expect_err("broker fails");
+    assert_eq!(get(&get(&err, "details"), "component").as_string().as_deref(), Some("broker"));
+    let log: Vec<String> = js_sys::Array::from(&get(&js_sys::global(), "__log")).iter().filter_map(|v| v.as_string()).collect();
     assert_eq!(log, ["init db", "init broker", "cleanup db"]);
 }

@@ -42,30 +42,18 @@ fn plain_close_column_with_one_rule() {
     let sig = js_sys::Array::from(&get(&r, "signal"));
     assert_eq!(sig.get(0).as_string().as_deref(), Some("HOLD"));
     assert_eq!(sig.get(29).as_string().as_deref(), Some("SELL"));
-    assert_eq!(
-        js_sys::Float64Array::new(&get(&r, "confidence")).get_index(29),
-        1.0
-    );
+    assert_eq!(js_sys::Float64Array::new(&get(&r, "confidence")).get_index(29), 1.0);
 }
 
 #[wasm_bindgen_test]
 fn bad_config_is_invalid_parameter_with_rule() {
-    let err = match ticker_signals(
-        &JsValue::from_str(GOOG),
-        Some(json(r#"{"rsi": {"upper": 150}}"#)),
-    ) {
+    let err = match ticker_signals(&JsValue::from_str(GOOG), Some(json(r#"{"rsi": {"upper": 150}}"#))) {
         Err(e) => e,
         Ok(_) => panic!("upper 150 must be rejected"),
     };
     let e: js_sys::Error = err.unchecked_into();
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("INVALID_PARAMETER")
-    );
-    assert_eq!(
-        get(&get(&e, "details"), "rule").as_string().as_deref(),
-        Some("rsi")
-    );
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("INVALID_PARAMETER"));
+    assert_eq!(get(&get(&e, "details"), "rule").as_string().as_deref(), Some("rsi"));
 }
 
 #[wasm_bindgen_test]
@@ -73,24 +61,11 @@ fn watchlist_orders_and_reports_bad_symbols() {
     let list = js_sys::Object::new();
     js_sys::Reflect::set(&list, &"GOOG".into(), &JsValue::from_str(GOOG)).expect("set");
     js_sys::Reflect::set(&list, &"BAD".into(), &json(r#"{"open": [1]}"#)).expect("set");
-    js_sys::Reflect::set(
-        &list,
-        &"UP".into(),
-        &json(r#"{"close": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}"#),
-    )
-    .expect("set");
+    js_sys::Reflect::set(&list, &"UP".into(), &json(r#"{"close": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}"#)).expect("set");
     let cfg = json(r#"{"macd": false, "bollinger": false, "sma_cross": false}"#);
     let out = js_sys::Array::from(&watchlist_signals(&list, Some(cfg.clone())).expect("watchlist"));
-    let symbols: Vec<String> = out
-        .iter()
-        .map(|e| get(&e, "symbol").as_string().unwrap_or_default())
-        .collect();
+    let symbols: Vec<String> = out.iter().map(|e| get(&e, "symbol").as_string().unwrap_or_default()).collect();
     // UP: RSI 100 → SELL 1.0 first; GOOG's last RSI (67.5) is neutral → 0; BAD last.
     assert_eq!(symbols, vec!["UP", "GOOG", "BAD"]);
-    assert_eq!(
-        get(&get(&out.get(2), "error"), "code")
-            .as_string()
-            .as_deref(),
-        Some("INVALID_INPUT")
-    );
+    assert_eq!(get(&get(&out.get(2), "error"), "code").as_string().as_deref(), Some("INVALID_INPUT"));
 }

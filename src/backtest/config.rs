@@ -195,9 +195,7 @@ impl BacktestConfig {
         if !(self.margin > 0.0 && self.margin <= 1.0) {
             return Err(range("margin", self.margin, "(0, 1]"));
         }
-        if self.semantics == Semantics::Vectorbt
-            && (self.spread != 0.0 || self.margin != 1.0 || self.trade_on_close)
-        {
+        if self.semantics == Semantics::Vectorbt && (self.spread != 0.0 || self.margin != 1.0 || self.trade_on_close) {
             return Err(Error::invalid_parameter(
                 "vectorbt semantics fill at the signal bar's close with all cash: 'spread', 'margin' and 'trade_on_close' do not apply",
             )
@@ -208,12 +206,10 @@ impl BacktestConfig {
 }
 
 fn range(name: &str, value: f64, interval: &str) -> Error {
-    Error::invalid_parameter(format!(
-        "{name} = {value} is outside its valid range {interval}"
-    ))
-    .with("parameter", name)
-    .with("value", value.to_string())
-    .with("range", interval)
+    Error::invalid_parameter(format!("{name} = {value} is outside its valid range {interval}"))
+        .with("parameter", name)
+        .with("value", value.to_string())
+        .with("range", interval)
 }
 
 fn wrong_type(key: &str, what: &str) -> Error {
@@ -242,45 +238,25 @@ mod tests {
         .expect("valid");
         assert_eq!(c.cash, 5000.0);
         assert!(c.trade_on_close && c.finalize_trades && c.exclusive_orders && !c.hedging);
-        let v = BacktestConfig::from_json(
-            &json!({"semantics": "vectorbt", "fees": 0.001, "initCash": 100}),
-            &[],
-        )
-        .expect("valid");
-        assert_eq!(
-            (v.semantics, v.commission, v.cash),
-            (Semantics::Vectorbt, 0.001, 100.0)
-        );
+        let v = BacktestConfig::from_json(&json!({"semantics": "vectorbt", "fees": 0.001, "initCash": 100}), &[])
+            .expect("valid");
+        assert_eq!((v.semantics, v.commission, v.cash), (Semantics::Vectorbt, 0.001, 100.0));
     }
 
     #[test]
     fn rejects_bad_values_with_typed_errors() {
-        for bad in [
-            json!({"cash": -1}),
-            json!({"cash": 0}),
-            json!({"commission": 1.0}),
-            json!({"commission": -0.1}),
-            json!({"margin": 0}),
-        ] {
+        for bad in [json!({"cash": -1}), json!({"cash": 0}), json!({"commission": 1.0}), json!({"commission": -0.1}), json!({"margin": 0})] {
             let e = BacktestConfig::from_json(&bad, &[]).unwrap_err();
             assert_eq!(e.code.as_str(), "INVALID_PARAMETER", "{bad}");
         }
         let e = BacktestConfig::from_json(&json!({"comission": 0.1}), &[]).unwrap_err();
         assert!(e.message.contains("comission") && e.message.contains("finalize_trades"));
         let e = BacktestConfig::from_json(&json!({"semantics": "zipline"}), &[]).unwrap_err();
-        assert_eq!(
-            e.detail("parameter").and_then(|v| v.as_str()),
-            Some("semantics")
-        );
+        assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("semantics"));
         let e = BacktestConfig::from_json(&json!({"hedging": "yes"}), &[]).unwrap_err();
         assert!(e.message.contains("hedging"));
-        let e =
-            BacktestConfig::from_json(&json!({"fees": 0.1, "commission": 0.1}), &[]).unwrap_err();
+        let e = BacktestConfig::from_json(&json!({"fees": 0.1, "commission": 0.1}), &[]).unwrap_err();
         assert!(e.message.contains("second time"));
-        assert!(BacktestConfig::from_json(
-            &json!({"strategy": "SmaCross", "cash": 1}),
-            &["strategy"]
-        )
-        .is_ok());
+        assert!(BacktestConfig::from_json(&json!({"strategy": "SmaCross", "cash": 1}), &["strategy"]).is_ok());
     }
 }

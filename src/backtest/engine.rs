@@ -96,29 +96,20 @@ impl Broker<'_> {
         let dir = f64::from(pending.direction);
         let adjusted = price * (1.0 + self.cfg.spread.copysign(dir));
         let order_size = DEFAULT_SIZE * dir;
-        let adjusted_plus_commission =
-            adjusted + self.commission(order_size, price) / order_size.abs();
+        let adjusted_plus_commission = adjusted + self.commission(order_size, price) / order_size.abs();
         // With no trade open, margin available is the equity, i.e. the cash.
         let margin_available = self.equity(self.data.close[i]).max(0.0);
-        let units = py_floor_div(
-            margin_available * self.leverage * DEFAULT_SIZE,
-            adjusted_plus_commission,
-        );
+        let units = py_floor_div(margin_available * self.leverage * DEFAULT_SIZE, adjusted_plus_commission);
         // `int()` truncation, then the order is cancelled when not even one unit is
         // affordable (NaN sizes, from degenerate prices, are cancelled too).
         let units = units.trunc();
-        let affordable =
-            units >= 1.0 && units * adjusted_plus_commission <= margin_available * self.leverage;
+        let affordable = units >= 1.0 && units * adjusted_plus_commission <= margin_available * self.leverage;
         if !affordable {
             return;
         }
         let size = units * dir;
         self.cash -= self.commission(size, adjusted);
-        self.open = Some(OpenTrade {
-            size,
-            entry_price: adjusted,
-            entry_bar: bar,
-        });
+        self.open = Some(OpenTrade { size, entry_price: adjusted, entry_bar: bar });
     }
 }
 
@@ -156,14 +147,7 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
     trades.clear();
     source.reset();
     let start = 1 + source.warmup();
-    let mut broker = Broker {
-        data,
-        cfg,
-        leverage: 1.0 / cfg.margin,
-        cash: cfg.cash,
-        open: None,
-        trades,
-    };
+    let mut broker = Broker { data, cfg, leverage: 1.0 / cfg.margin, cash: cfg.cash, open: None, trades };
     let mut pending = Pending::default();
     let mut bankrupt = false;
     for i in start..n {
@@ -183,18 +167,8 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
             break;
         }
         match source.signal(i) {
-            Signal::Buy => {
-                pending = Pending {
-                    close: true,
-                    direction: 1,
-                }
-            }
-            Signal::Sell => {
-                pending = Pending {
-                    close: true,
-                    direction: -1,
-                }
-            }
+            Signal::Buy => pending = Pending { close: true, direction: 1 },
+            Signal::Sell => pending = Pending { close: true, direction: -1 },
             Signal::Hold => {}
         }
     }
@@ -211,11 +185,7 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
         }
     }
     // Bars before the first simulated one take its value (pandas `bfill`), else the cash.
-    let first = equity
-        .iter()
-        .copied()
-        .find(|v| !v.is_nan())
-        .unwrap_or(cfg.cash);
+    let first = equity.iter().copied().find(|v| !v.is_nan()).unwrap_or(cfg.cash);
     for v in equity.iter_mut() {
         if v.is_nan() {
             *v = first;

@@ -91,11 +91,7 @@ pub struct Crossover<'a> {
 
 impl<'a> Crossover<'a> {
     pub fn new(fast: &'a [f64], slow: &'a [f64]) -> Self {
-        Crossover {
-            fast,
-            slow,
-            warmup: first_valid(fast).max(first_valid(slow)),
-        }
+        Crossover { fast, slow, warmup: first_valid(fast).max(first_valid(slow)) }
     }
 }
 
@@ -111,12 +107,7 @@ impl SignalSource for Crossover<'_> {
         if i == 0 || i >= self.len() {
             return Signal::Hold;
         }
-        let (f0, s0, f1, s1) = (
-            self.fast[i - 1],
-            self.slow[i - 1],
-            self.fast[i],
-            self.slow[i],
-        );
+        let (f0, s0, f1, s1) = (self.fast[i - 1], self.slow[i - 1], self.fast[i], self.slow[i]);
         if f0 < s0 && f1 > s1 {
             Signal::Buy
         } else if s0 < f0 && s1 > f1 {
@@ -158,10 +149,7 @@ impl<'a> BacktestContext<'a> {
                 .with("expected", n));
             }
         }
-        Ok(BacktestContext {
-            data,
-            stats: StatsContext::new(data),
-        })
+        Ok(BacktestContext { data, stats: StatsContext::new(data) })
     }
 }
 
@@ -219,13 +207,7 @@ pub fn evaluate<S: SignalSource + ?Sized>(
             0
         }
     };
-    Ok(stats::compute(
-        &ctx.stats,
-        &ws.equity,
-        &ws.trades,
-        first_trading_bar,
-        config.risk_free_rate,
-    ))
+    Ok(stats::compute(&ctx.stats, &ws.equity, &ws.trades, first_trading_bar, config.risk_free_rate))
 }
 
 /// Stats, trades and curves for any signal source.
@@ -245,25 +227,13 @@ pub fn run_with<S: SignalSource + ?Sized>(
             1.0 - e / peak
         })
         .collect();
-    Ok(BacktestResult {
-        stats,
-        trades: ws.trades,
-        equity: ws.equity,
-        drawdown,
-    })
+    Ok(BacktestResult { stats, trades: ws.trades, equity: ws.equity, drawdown })
 }
 
 /// One backtest of precomputed signals.
-pub fn run(
-    data: &Ohlcv,
-    signals: &SignalSeries,
-    config: &BacktestConfig,
-) -> Result<BacktestResult> {
+pub fn run(data: &Ohlcv, signals: &SignalSeries, config: &BacktestConfig) -> Result<BacktestResult> {
     let ctx = BacktestContext::new(data)?;
-    let mut source = SliceSignals {
-        signals: &signals.signals,
-        warmup: signals.warmup,
-    };
+    let mut source = SliceSignals { signals: &signals.signals, warmup: signals.warmup };
     run_with(&ctx, &mut source, config)
 }
 

@@ -59,12 +59,10 @@ impl StatsContext {
                 period_last_bar.push(i);
             }
         }
-        let market_log_returns: Vec<f64> =
-            data.close.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+        let market_log_returns: Vec<f64> = data.close.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
         let m = market_log_returns.len() as f64;
         let market_mean = market_log_returns.iter().sum::<f64>() / m;
-        let market_centered: Vec<f64> =
-            market_log_returns.iter().map(|r| r - market_mean).collect();
+        let market_centered: Vec<f64> = market_log_returns.iter().map(|r| r - market_mean).collect();
         let market_ss = market_centered.iter().map(|r| r * r).sum();
         StatsContext {
             start: time.first().copied().unwrap_or(0),
@@ -112,24 +110,13 @@ fn median_period_ns(time: &[i64]) -> i64 {
     }
     diffs.sort_unstable();
     let k = diffs.len();
-    let median_ms = if k % 2 == 1 {
-        diffs[k / 2] as f64
-    } else {
-        (diffs[k / 2 - 1] as f64 + diffs[k / 2] as f64) / 2.0
-    };
+    let median_ms = if k % 2 == 1 { diffs[k / 2] as f64 } else { (diffs[k / 2 - 1] as f64 + diffs[k / 2] as f64) / 2.0 };
     (median_ms * NS_PER_MS as f64) as i64
 }
 
 /// pandas `Timedelta.resolution_string` as a unit in ns: the finest non-zero component.
 fn resolution_ns(ns: i64) -> i64 {
-    for unit in [
-        1_i64,
-        1_000,
-        1_000_000,
-        1_000_000_000,
-        60_000_000_000,
-        3_600_000_000_000,
-    ] {
+    for unit in [1_i64, 1_000, 1_000_000, 1_000_000_000, 60_000_000_000, 3_600_000_000_000] {
         let coarser = match unit {
             1 => 1_000,
             1_000 => 1_000_000,
@@ -354,19 +341,9 @@ impl Serialize for Stats {
 /// Computes every statistic from the equity curve (one value per bar), the closed trades,
 /// the first bar the strategy could trade (end of indicator warm-up) and the annual
 /// risk-free rate (a fraction).
-pub fn compute(
-    ctx: &StatsContext,
-    equity: &[f64],
-    trades: &[Trade],
-    first_trading_bar: usize,
-    risk_free_rate: f64,
-) -> Stats {
+pub fn compute(ctx: &StatsContext, equity: &[f64], trades: &[Trade], first_trading_bar: usize, risk_free_rate: f64) -> Stats {
     let n = equity.len().min(ctx.len());
-    let mut s = Stats {
-        start: ctx.start,
-        end: ctx.end,
-        ..Stats::default()
-    };
+    let mut s = Stats { start: ctx.start, end: ctx.end, ..Stats::default() };
     if n == 0 {
         return s;
     }
@@ -401,10 +378,7 @@ pub fn compute(
     let in_range = ctx.period_last_bar.partition_point(|&i| i < n);
     let buckets = &ctx.period_last_bar[..in_range];
     // pandas `pct_change().dropna()`: 0/0 after a wipe-out is dropped, x/0 = inf is kept.
-    let period_returns = buckets
-        .windows(2)
-        .map(|w| equity[w[1]] / equity[w[0]] - 1.0)
-        .filter(|r| !r.is_nan());
+    let period_returns = buckets.windows(2).map(|w| equity[w[1]] / equity[w[0]] - 1.0).filter(|r| !r.is_nan());
     let count = period_returns.clone().count();
     // Σ ln(1 + r) telescopes to ln(last / first): one log instead of one per period. A
     // period value ≤ 0 makes the geometric mean 0, as in backtesting.py.
@@ -421,11 +395,7 @@ pub fn compute(
     };
     let mean = period_returns.clone().sum::<f64>() / count as f64;
     let var = if count > 1 {
-        period_returns
-            .clone()
-            .map(|r| (r - mean) * (r - mean))
-            .sum::<f64>()
-            / (count - 1) as f64
+        period_returns.clone().map(|r| (r - mean) * (r - mean)).sum::<f64>() / (count - 1) as f64
     } else {
         f64::NAN
     };
@@ -433,16 +403,10 @@ pub fn compute(
     let d = ctx.annual_trading_days;
     let annualized = (1.0 + g).powf(d) - 1.0;
     s.return_ann = annualized * 100.0;
-    s.volatility_ann =
-        ((var + (1.0 + g) * (1.0 + g)).powf(d) - (1.0 + g).powf(2.0 * d)).sqrt() * 100.0;
+    s.volatility_ann = ((var + (1.0 + g) * (1.0 + g)).powf(d) - (1.0 + g).powf(2.0 * d)).sqrt() * 100.0;
     let seconds = duration_ms.div_euclid(1000);
-    let years =
-        (seconds.div_euclid(86_400) as f64 + seconds.rem_euclid(86_400) as f64 / 86_400.0) / 365.25;
-    s.cagr = if years != 0.0 {
-        ((last / e0).powf(1.0 / years) - 1.0) * 100.0
-    } else {
-        f64::NAN
-    };
+    let years = (seconds.div_euclid(86_400) as f64 + seconds.rem_euclid(86_400) as f64 / 86_400.0) / 365.25;
+    s.cagr = if years != 0.0 { ((last / e0).powf(1.0 / years) - 1.0) * 100.0 } else { f64::NAN };
     let rf = risk_free_rate;
     s.sharpe = (s.return_ann - rf * 100.0) / or_nan(s.volatility_ann);
     s.sortino = (annualized - rf) / (downside.sqrt() * d.sqrt());
@@ -466,17 +430,9 @@ pub fn compute(
         if dd != 0.0 && !dd.is_nan() {
             nonzero_count += 1;
             nonzero_sum += dd;
-            nonzero_max = if nonzero_max.is_nan() {
-                dd
-            } else {
-                nonzero_max.max(dd)
-            };
+            nonzero_max = if nonzero_max.is_nan() { dd } else { nonzero_max.max(dd) };
         }
-        run_peak = if dd.is_nan() {
-            run_peak
-        } else {
-            run_peak.max(dd)
-        };
+        run_peak = if dd.is_nan() { run_peak } else { run_peak.max(dd) };
         if dd == 0.0 || i == n - 1 {
             if let Some(p) = prev_zero {
                 if i > p + 1 {
@@ -491,11 +447,7 @@ pub fn compute(
             run_peak = if dd.is_nan() { 0.0 } else { dd };
         }
     }
-    let max_dd = if dd_nan || max_dd == f64::NEG_INFINITY {
-        0.0
-    } else {
-        max_dd
-    };
+    let max_dd = if dd_nan || max_dd == f64::NEG_INFINITY { 0.0 } else { max_dd };
     s.calmar = annualized / or_nan(max_dd);
     s.max_drawdown = -max_dd * 100.0;
     if periods > 0 {
@@ -504,11 +456,7 @@ pub fn compute(
         s.avg_drawdown_duration = ctx.round_mean_days(dur_sum, periods);
     } else {
         // backtesting.py then reports the non-zero drawdown values themselves here.
-        let avg = if nonzero_count > 0 {
-            nonzero_sum / nonzero_count as f64
-        } else {
-            f64::NAN
-        };
+        let avg = if nonzero_count > 0 { nonzero_sum / nonzero_count as f64 } else { f64::NAN };
         s.avg_drawdown = -avg * 100.0;
         s.max_drawdown_duration = nonzero_max;
         s.avg_drawdown_duration = avg;
@@ -528,11 +476,7 @@ pub fn compute(
             }
         }
         // numpy gives NaN once a log return is infinite (equity reached 0).
-        s.beta = if sum_x.is_finite() {
-            (sum_xy - sum_x / m * sum_y) / ctx.market_ss
-        } else {
-            f64::NAN
-        };
+        s.beta = if sum_x.is_finite() { (sum_xy - sum_x / m * sum_y) / ctx.market_ss } else { f64::NAN };
     } else {
         s.beta = f64::NAN;
     }
@@ -559,10 +503,8 @@ pub fn compute(
         return s;
     }
     let kf = k as f64;
-    let (mut wins, mut best, mut worst, mut ret_sum, mut pos_ret, mut neg_ret) =
-        (0usize, f64::MIN, f64::MAX, 0.0, 0.0, 0.0);
-    let (mut pl_sum, mut pos_pl, mut pos_n, mut neg_pl, mut neg_n) =
-        (0.0, 0.0, 0usize, 0.0, 0usize);
+    let (mut wins, mut best, mut worst, mut ret_sum, mut pos_ret, mut neg_ret) = (0usize, f64::MIN, f64::MAX, 0.0, 0.0, 0.0);
+    let (mut pl_sum, mut pos_pl, mut pos_n, mut neg_pl, mut neg_n) = (0.0, 0.0, 0usize, 0.0, 0usize);
     let (mut dur_sum, mut dur_max) = (0i128, i64::MIN);
     for t in trades {
         if t.pnl > 0.0 {
@@ -596,26 +538,13 @@ pub fn compute(
     s.expectancy = ret_sum / kf * 100.0;
     let pl_mean = pl_sum / kf;
     let pl_std = if k > 1 {
-        (trades
-            .iter()
-            .map(|t| (t.pnl - pl_mean) * (t.pnl - pl_mean))
-            .sum::<f64>()
-            / (kf - 1.0))
-            .sqrt()
+        (trades.iter().map(|t| (t.pnl - pl_mean) * (t.pnl - pl_mean)).sum::<f64>() / (kf - 1.0)).sqrt()
     } else {
         f64::NAN
     };
     s.sqn = kf.sqrt() * pl_mean / or_nan(pl_std);
-    let avg_win = if pos_n > 0 {
-        pos_pl / pos_n as f64
-    } else {
-        f64::NAN
-    };
-    let avg_loss = if neg_n > 0 {
-        neg_pl / neg_n as f64
-    } else {
-        f64::NAN
-    };
+    let avg_win = if pos_n > 0 { pos_pl / pos_n as f64 } else { f64::NAN };
+    let avg_loss = if neg_n > 0 { neg_pl / neg_n as f64 } else { f64::NAN };
     s.kelly = win_rate - (1.0 - win_rate) / (avg_win / -avg_loss);
     s
 }

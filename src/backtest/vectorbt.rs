@@ -19,10 +19,7 @@ pub struct CrossAbove {
 
 impl Default for CrossAbove {
     fn default() -> Self {
-        CrossAbove {
-            was_below: false,
-            crossed_ago: -1,
-        }
+        CrossAbove { was_below: false, crossed_ago: -1 }
     }
 }
 
@@ -62,12 +59,7 @@ pub struct VbtCross<'a> {
 
 impl<'a> VbtCross<'a> {
     pub fn new(fast: &'a [f64], slow: &'a [f64]) -> Self {
-        VbtCross {
-            fast,
-            slow,
-            up: CrossAbove::default(),
-            down: CrossAbove::default(),
-        }
+        VbtCross { fast, slow, up: CrossAbove::default(), down: CrossAbove::default() }
     }
 }
 
@@ -104,13 +96,7 @@ impl SignalSource for VbtCross<'_> {
 /// Total return and number of trades (closed plus a still-open one) of the vectorbt
 /// SMA-cross rules; no allocation, no trade records, one pass. This is the optimizer's
 /// hot loop.
-pub fn cross_total_return(
-    close: &[f64],
-    fast: &[f64],
-    slow: &[f64],
-    fees: f64,
-    init_cash: f64,
-) -> (f64, usize) {
+pub fn cross_total_return(close: &[f64], fast: &[f64], slow: &[f64], fees: f64, init_cash: f64) -> (f64, usize) {
     let n = close.len().min(fast.len()).min(slow.len());
     let (close, fast, slow) = (&close[..n], &fast[..n], &slow[..n]);
     let mut up = CrossAbove::default();
@@ -136,11 +122,7 @@ pub fn cross_total_return(
             holding = false;
         }
     }
-    let value = if holding && n > 0 {
-        cash + units * close[n - 1]
-    } else {
-        cash
-    };
+    let value = if holding && n > 0 { cash + units * close[n - 1] } else { cash };
     (value / init_cash - 1.0, trades)
 }
 
@@ -184,8 +166,7 @@ pub(crate) fn simulate<S: SignalSource + ?Sized>(
                         entry_price,
                         exit_price: price,
                         pnl: units * (price - entry_price) - commission,
-                        return_pct: (price / entry_price - 1.0)
-                            - commission / (units * entry_price),
+                        return_pct: (price / entry_price - 1.0) - commission / (units * entry_price),
                         entry_time: data.time[bar],
                         exit_time: data.time[i],
                         commission,

@@ -2,6 +2,8 @@
 //! (TA-Lib's names, defaults and valid ranges), outputs and kernel. Batch computation,
 //! streaming, lookback, the catalogue listing and the JS export all come from it.
 
+#[allow(unused_imports)]
+use super::{candles::*, cycle::*, extra::*, math::*, overlap::*};
 use super::ma::{DemaK, EmaK, KamaK, SmaK, TemaK, TrimaK, WmaK, T3K};
 use super::momentum::{
     AdxK, AdxrK, ApoK, AroonK, AroonOscK, BopK, CciK, CmoK, MacdK, MfiK, MinusDiK, MomK, PlusDiK,
@@ -11,8 +13,6 @@ use super::params::{matype, period, real, ParamKind, ParamSpec, Resolved, REAL_M
 use super::stats::{LinRegK, LinRegSlopeK, StdDevK};
 use super::volatility::{AtrK, BbandsK, MidPriceK, NatrK, SarK, TRangeK};
 use super::volume::{AdK, AdOscK, ObvK};
-#[allow(unused_imports)]
-use super::{candles::*, cycle::*, extra::*, math::*, overlap::*};
 use super::{Bar, Input, Inputs, Kernel, Out};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -117,16 +117,9 @@ impl<'a> Columns<'a> {
     /// Every column cut to the common length, so the batch loops index without bounds checks.
     #[inline(always)]
     fn trimmed(&self) -> Columns<'a> {
-        let n = [
-            self.open,
-            self.high,
-            self.low,
-            self.close,
-            self.volume,
-            self.periods,
-        ]
-        .iter()
-        .fold(self.len, |n, c| n.min(c.len()));
+        let n = [self.open, self.high, self.low, self.close, self.volume, self.periods]
+            .iter()
+            .fold(self.len, |n, c| n.min(c.len()));
         Columns {
             open: &self.open[..n],
             high: &self.high[..n],

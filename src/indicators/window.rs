@@ -214,16 +214,8 @@ mod tests {
                 let win = &xs[lo..=i];
                 let max = win.iter().cloned().fold(f64::MIN, f64::max);
                 let min = win.iter().cloned().fold(f64::MAX, f64::min);
-                let last_max = lo
-                    + win
-                        .iter()
-                        .rposition(|&v| v == max)
-                        .expect("max is in the window");
-                let last_min = lo
-                    + win
-                        .iter()
-                        .rposition(|&v| v == min)
-                        .expect("min is in the window");
+                let last_max = lo + win.iter().rposition(|&v| v == max).expect("max is in the window");
+                let last_min = lo + win.iter().rposition(|&v| v == min).expect("min is in the window");
                 assert_eq!(mx.front(), Some((last_max, max)));
                 assert_eq!(mn.front(), Some((last_min, min)));
             }

@@ -36,9 +36,7 @@ pub fn f64_vec(value: &JsValue, what: &str) -> JsResult<Vec<f64>> {
         }
         return Ok(out);
     }
-    Err(invalid_input(format!(
-        "{what} must be a Float64Array or an array of numbers"
-    )))
+    Err(invalid_input(format!("{what} must be a Float64Array or an array of numbers")))
 }
 
 /// A Rust slice as a new Float64Array (copied out of wasm memory).
@@ -51,11 +49,7 @@ pub fn f64_array(values: &[f64]) -> js_sys::Float64Array {
 /// non-string (a number, an object) makes the module trap instead of throwing.
 pub fn string_arg(value: &JsValue, what: &str) -> JsResult<String> {
     value.as_string().ok_or_else(|| {
-        let got = if value.is_undefined() {
-            "undefined".to_string()
-        } else {
-            format!("{}", value.js_typeof().as_string().unwrap_or_default())
-        };
+        let got = if value.is_undefined() { "undefined".to_string() } else { format!("{}", value.js_typeof().as_string().unwrap_or_default()) };
         crate::Error::invalid_input(format!("{what} must be a string, got {got}"))
             .with("field", what)
             .into()

@@ -48,9 +48,7 @@ impl JsOhlcv {
     #[wasm_bindgen(js_name = fromCsv)]
     pub fn from_csv(text: &JsValue) -> JsResult<JsOhlcv> {
         let text = string_arg(text, "text")?;
-        Ok(JsOhlcv {
-            inner: series::parse_csv(&text)?,
-        })
+        Ok(JsOhlcv { inner: series::parse_csv(&text)? })
     }
 
     /// From `{time, open, high, low, close, volume?}`: typed arrays or number arrays; `time`
@@ -58,20 +56,15 @@ impl JsOhlcv {
     #[wasm_bindgen(js_name = fromColumns)]
     pub fn from_columns(columns: &JsValue) -> JsResult<JsOhlcv> {
         if !columns.is_object() {
-            return Err(invalid_input(
-                "fromColumns expects an object {time, open, high, low, close, volume?}",
-            ));
+            return Err(invalid_input("fromColumns expects an object {time, open, high, low, close, volume?}"));
         }
-        let get =
-            |name: &str| js_sys::Reflect::get(columns, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let get = |name: &str| js_sys::Reflect::get(columns, &name.into()).unwrap_or(JsValue::UNDEFINED);
         let required = |name: &str| -> JsResult<Vec<f64>> {
             let v = get(name);
             if v.is_undefined() || v.is_null() {
-                return Err(
-                    crate::Error::invalid_input(format!("missing column '{name}'"))
-                        .with("column", name)
-                        .into(),
-                );
+                return Err(crate::Error::invalid_input(format!("missing column '{name}'"))
+                    .with("column", name)
+                    .into());
             }
             f64_vec(&v, name)
         };
@@ -79,12 +72,10 @@ impl JsOhlcv {
         let mut time = Vec::with_capacity(time_f.len());
         for (row, t) in time_f.iter().enumerate() {
             if !t.is_finite() {
-                return Err(crate::Error::invalid_input(format!(
-                    "row {row}, column 'time': {t} is not a timestamp"
-                ))
-                .with("row", row)
-                .with("column", "time")
-                .into());
+                return Err(crate::Error::invalid_input(format!("row {row}, column 'time': {t} is not a timestamp"))
+                    .with("row", row)
+                    .with("column", "time")
+                    .into());
             }
             time.push(t.round() as i64);
         }
@@ -92,14 +83,7 @@ impl JsOhlcv {
             v if v.is_undefined() || v.is_null() => Vec::new(),
             v => f64_vec(&v, "volume")?,
         };
-        let inner = Ohlcv::new(
-            time,
-            required("open")?,
-            required("high")?,
-            required("low")?,
-            required("close")?,
-            volume,
-        )?;
+        let inner = Ohlcv::new(time, required("open")?, required("high")?, required("low")?, required("close")?, volume)?;
         Ok(JsOhlcv { inner })
     }
 
@@ -137,26 +121,19 @@ impl JsOhlcv {
     /// Aggregates to a coarser timeframe such as `'4h'` or `'1d'` (UTC buckets).
     pub fn resample(&self, timeframe: &JsValue) -> JsResult<JsOhlcv> {
         let ms = series::parse_timeframe(&string_arg(timeframe, "timeframe")?)?;
-        Ok(JsOhlcv {
-            inner: series::resample(&self.inner, ms)?,
-        })
+        Ok(JsOhlcv { inner: series::resample(&self.inner, ms)? })
     }
 
     /// Bars `[start, end)`.
     pub fn slice(&self, start: usize, end: usize) -> JsOhlcv {
-        JsOhlcv {
-            inner: self.inner.slice(start, end),
-        }
+        JsOhlcv { inner: self.inner.slice(start, end) }
     }
 
     /// `{bars, start, end, startIso, endIso, firstClose, lastClose}`.
     pub fn summary(&self) -> JsResult<JsValue> {
         let d = &self.inner;
         let n = d.len();
-        let (start, end) = (
-            d.time.first().copied().unwrap_or(0),
-            d.time.last().copied().unwrap_or(0),
-        );
+        let (start, end) = (d.time.first().copied().unwrap_or(0), d.time.last().copied().unwrap_or(0));
         to_js(&Summary {
             bars: n,
             start,
@@ -191,8 +168,5 @@ pub fn build_info() -> JsResult<JsValue> {
         version: &'static str,
         threads: bool,
     }
-    to_js(&Info {
-        version: env!("CARGO_PKG_VERSION"),
-        threads: cfg!(feature = "threads"),
-    })
+    to_js(&Info { version: env!("CARGO_PKG_VERSION"), threads: cfg!(feature = "threads") })
 }

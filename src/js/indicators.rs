@@ -142,10 +142,7 @@ pub fn catalogue() -> JsResult<JsValue> {
 /// `lookback(name, params?)` → number of leading bars without a value.
 #[wasm_bindgen(js_name = lookback)]
 pub fn lookback(name: &JsValue, params: &JsValue) -> JsResult<usize> {
-    Ok(indicators::lookback(
-        &string_arg(name, "name")?,
-        &read_params(params)?,
-    )?)
+    Ok(indicators::lookback(&string_arg(name, "name")?, &read_params(params)?)?)
 }
 
 /// A bar from `{open, high, low, close, volume}` (or a bare number, used as close). Every

@@ -81,18 +81,13 @@ export interface WatchlistEntry extends Partial<LatestSignal> {
 /// Merges strategy signal tables; see docs/merge.md for every rule.
 #[wasm_bindgen(js_name = mergeSignals, unchecked_return_type = "MergeResult")]
 pub fn merge_signals(
-    #[wasm_bindgen(
-        unchecked_param_type = "Record<string, StrategyOutput | StrategyOutput[] | null | undefined> | Map<string, StrategyOutput | null> | null"
-    )]
+    #[wasm_bindgen(unchecked_param_type = "Record<string, StrategyOutput | StrategyOutput[] | null | undefined> | Map<string, StrategyOutput | null> | null")]
     outputs: &JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "MergeConfig | null")] config: Option<JsValue>,
 ) -> JsResult<JsValue> {
     let config = &config.unwrap_or(JsValue::UNDEFINED);
-    let config_value: serde_json::Value = if config.is_undefined() || config.is_null() {
-        serde_json::Value::Null
-    } else {
-        from_js(config.clone(), "config")?
-    };
+    let config_value: serde_json::Value =
+        if config.is_undefined() || config.is_null() { serde_json::Value::Null } else { from_js(config.clone(), "config")? };
     let (config, config_warnings) = MergeConfig::from_value(&config_value)?;
 
     let (named, any_text) = read_outputs(outputs)?;
@@ -182,19 +177,8 @@ fn read_output(name: &str, value: &JsValue) -> JsResult<(Option<StrategyOutput>,
         (Some(s), t)
     };
     let conf_value = get(value, "confidence");
-    let confidence = if absent(&conf_value) {
-        None
-    } else {
-        Some(read_numbers(name, "confidence", &conf_value)?)
-    };
-    Ok((
-        Some(StrategyOutput {
-            timestamp: Some(timestamp),
-            signal,
-            confidence,
-        }),
-        text,
-    ))
+    let confidence = if absent(&conf_value) { None } else { Some(read_numbers(name, "confidence", &conf_value)?) };
+    Ok((Some(StrategyOutput { timestamp: Some(timestamp), signal, confidence }), text))
 }
 
 fn read_rows(name: &str, rows: &Array) -> JsResult<(Option<StrategyOutput>, bool)> {
@@ -203,12 +187,10 @@ fn read_rows(name: &str, rows: &Array) -> JsResult<(Option<StrategyOutput>, bool
     let mut text = false;
     for (row, r) in rows.iter().enumerate() {
         if !r.is_object() {
-            return Err(Error::invalid_input(format!(
-                "strategy '{name}', row {row}: expected {{timestamp, signal}}"
-            ))
-            .with("strategy", name)
-            .with("row", row)
-            .into());
+            return Err(Error::invalid_input(format!("strategy '{name}', row {row}: expected {{timestamp, signal}}"))
+                .with("strategy", name)
+                .with("row", row)
+                .into());
         }
         ts.push(timestamp_cell(name, row, &get(&r, "timestamp"))?);
         let (s, t) = signal_cell(name, row, &get(&r, "signal"))?;
@@ -225,24 +207,15 @@ fn read_rows(name: &str, rows: &Array) -> JsResult<(Option<StrategyOutput>, bool
         }
     }
     let confidence = (!conf.is_empty()).then_some(conf);
-    Ok((
-        Some(StrategyOutput {
-            timestamp: Some(ts),
-            signal: Some(sig),
-            confidence,
-        }),
-        text,
-    ))
+    Ok((Some(StrategyOutput { timestamp: Some(ts), signal: Some(sig), confidence }), text))
 }
 
 fn confidence_missing(name: &str, row: usize) -> JsValue {
-    Error::invalid_input(format!(
-        "strategy '{name}', row {row}: confidence is given on some rows but not this one"
-    ))
-    .with("strategy", name)
-    .with("row", row)
-    .with("field", "confidence")
-    .into()
+    Error::invalid_input(format!("strategy '{name}', row {row}: confidence is given on some rows but not this one"))
+        .with("strategy", name)
+        .with("row", row)
+        .with("field", "confidence")
+        .into()
 }
 
 fn column_error(name: &str, field: &str) -> JsValue {
@@ -259,10 +232,8 @@ fn typed_as_f64(value: &JsValue) -> Option<Vec<f64>> {
     if let Some(a) = value.dyn_ref::<Float64Array>() {
         return Some(a.to_vec());
     }
-    let bigint = value.is_instance_of::<js_sys::BigInt64Array>()
-        || value.is_instance_of::<js_sys::BigUint64Array>();
-    if js_sys::ArrayBuffer::is_view(value) && !value.is_instance_of::<js_sys::DataView>() && !bigint
-    {
+    let bigint = value.is_instance_of::<js_sys::BigInt64Array>() || value.is_instance_of::<js_sys::BigUint64Array>();
+    if js_sys::ArrayBuffer::is_view(value) && !value.is_instance_of::<js_sys::DataView>() && !bigint {
         return Some(Float64Array::new(value).to_vec());
     }
     None
@@ -276,11 +247,7 @@ fn read_timestamps(name: &str, value: &JsValue) -> JsResult<Vec<f64>> {
         return Err(column_error(name, "timestamp"));
     };
     let Ok(converted) = float64_from(arr) else {
-        return arr
-            .iter()
-            .enumerate()
-            .map(|(row, v)| timestamp_cell(name, row, &v))
-            .collect();
+        return arr.iter().enumerate().map(|(row, v)| timestamp_cell(name, row, &v)).collect();
     };
     // Number(x) is right for numbers, numeric strings and Dates; the cells it turns into NaN
     // (ISO strings, junk), 0 or 1 (null, '', false, true) are looked at one by one.
@@ -318,9 +285,7 @@ fn shown(v: &JsValue) -> String {
     } else if v.is_null() {
         "null".into()
     } else {
-        v.js_typeof()
-            .as_string()
-            .map_or_else(|| "a value".into(), |t| format!("of type {t}"))
+        v.js_typeof().as_string().map_or_else(|| "a value".into(), |t| format!("of type {t}"))
     }
 }
 
@@ -359,9 +324,7 @@ fn signals_joined(arr: &Array) -> Option<(Vec<i8>, bool)> {
     let n = arr.length() as usize;
     // Reflect.apply catches what `join` throws (a Symbol cell).
     let join: js_sys::Function = Reflect::get(arr, &"join".into()).ok()?.dyn_into().ok()?;
-    let joined = Reflect::apply(&join, arr, &Array::of1(&"\u{1f}".into()))
-        .ok()?
-        .as_string()?;
+    let joined = Reflect::apply(&join, arr, &Array::of1(&"\u{1f}".into())).ok()?.as_string()?;
     let mut out = Vec::with_capacity(n);
     let mut text = false;
     for cell in joined.split('\u{1f}') {
@@ -386,10 +349,7 @@ fn signal_cell(name: &str, row: usize, v: &JsValue) -> JsResult<(i8, bool)> {
         return Ok((merge::signal_from_number(x, name, row)?, false));
     }
     if let Some(s) = v.as_string() {
-        return Ok((
-            merge::signal_from_text(&s, name, row)?,
-            Signal::from_text(&s).is_some(),
-        ));
+        return Ok((merge::signal_from_text(&s, name, row)?, Signal::from_text(&s).is_some()));
     }
     Err(merge::bad_signal(name, row, &shown(v)).into())
 }
@@ -433,10 +393,7 @@ fn string_column(codes: impl ExactSizeIterator<Item = usize> + Clone, table: &[&
         let values: Vec<JsValue> = table.iter().map(|t| JsValue::from_str(t)).collect();
         let out = Array::new_with_length(n as u32);
         for (i, c) in codes.enumerate() {
-            out.set(
-                i as u32,
-                values.get(c).cloned().unwrap_or(JsValue::UNDEFINED),
-            );
+            out.set(i as u32, values.get(c).cloned().unwrap_or(JsValue::UNDEFINED));
         }
         return out;
     }
@@ -459,21 +416,13 @@ fn result_to_js(r: &MergeResult, text: bool) -> JsResult<JsValue> {
     let obj = Object::new();
     set(&obj, "timestamp", &f64_array(&r.timestamp));
     let signal: JsValue = if text {
-        string_column(
-            r.signal.iter().map(|&s| (s + 1) as usize),
-            &["SELL", "HOLD", "BUY"],
-        )
-        .into()
+        string_column(r.signal.iter().map(|&s| (s + 1) as usize), &["SELL", "HOLD", "BUY"]).into()
     } else {
         Int8Array::from(r.signal.as_slice()).into()
     };
     set(&obj, "signal", &signal);
     set(&obj, "confidence", &f64_array(&r.confidence));
-    set(
-        &obj,
-        "strategy_count",
-        &Uint32Array::from(r.strategy_count.as_slice()),
-    );
+    set(&obj, "strategy_count", &Uint32Array::from(r.strategy_count.as_slice()));
     if let Some(used) = &r.strategy_used {
         // Strings (the strategy names) in text format; in number format an Int32Array of
         // indices into `strategies` (-1 for the fallback row), which costs no string per row.
@@ -514,12 +463,7 @@ struct SeriesColumns {
 
 impl SeriesColumns {
     fn view(&self) -> SeriesView<'_> {
-        SeriesView {
-            time: &self.time,
-            high: &self.high,
-            low: &self.low,
-            close: &self.close,
-        }
+        SeriesView { time: &self.time, high: &self.high, low: &self.low, close: &self.close }
     }
 }
 
@@ -537,24 +481,15 @@ fn numeric_column(data: &JsValue, key: &str) -> JsResult<Option<Vec<f64>>> {
 fn read_series(data: &JsValue) -> JsResult<SeriesColumns> {
     if let Some(text) = data.as_string() {
         let d = crate::series::parse_csv(&text)?;
-        return Ok(SeriesColumns {
-            time: d.time,
-            high: d.high,
-            low: d.low,
-            close: d.close,
-        });
+        return Ok(SeriesColumns { time: d.time, high: d.high, low: d.low, close: d.close });
     }
     if !data.is_object() {
-        return Err(Error::invalid_input(
-            "data must be an Ohlcv, an object of columns {time, high, low, close} or CSV text",
-        )
-        .with("field", "data")
-        .into());
+        return Err(Error::invalid_input("data must be an Ohlcv, an object of columns {time, high, low, close} or CSV text")
+            .with("field", "data")
+            .into());
     }
     let Some(close) = numeric_column(data, "close")? else {
-        return Err(Error::invalid_input("missing column 'close'")
-            .with("column", "close")
-            .into());
+        return Err(Error::invalid_input("missing column 'close'").with("column", "close").into());
     };
     let high = numeric_column(data, "high")?.unwrap_or_else(|| close.clone());
     let low = numeric_column(data, "low")?.unwrap_or_else(|| close.clone());
@@ -568,32 +503,22 @@ fn read_series(data: &JsValue) -> JsResult<SeriesColumns> {
             let mut out = Vec::with_capacity(t.len());
             for (row, x) in t.iter().enumerate() {
                 if !x.is_finite() {
-                    return Err(Error::invalid_input(format!(
-                        "row {row}, column 'time': {x} is not a timestamp"
-                    ))
-                    .with("row", row)
-                    .with("column", "time")
-                    .into());
+                    return Err(Error::invalid_input(format!("row {row}, column 'time': {x} is not a timestamp"))
+                        .with("row", row)
+                        .with("column", "time")
+                        .into());
                 }
                 out.push(x.round() as i64);
             }
             out
         }
     };
-    Ok(SeriesColumns {
-        time,
-        high,
-        low,
-        close,
-    })
+    Ok(SeriesColumns { time, high, low, close })
 }
 
 fn rules_config(config: &JsValue) -> JsResult<RulesConfig> {
-    let value: serde_json::Value = if absent(config) {
-        serde_json::Value::Null
-    } else {
-        from_js(config.clone(), "config")?
-    };
+    let value: serde_json::Value =
+        if absent(config) { serde_json::Value::Null } else { from_js(config.clone(), "config")? };
     Ok(RulesConfig::from_value(&value)?)
 }
 
@@ -606,9 +531,7 @@ fn latest_to_js(l: &Latest) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = tickerSignals, unchecked_return_type = "TickerSignals")]
 pub fn ticker_signals(
     #[wasm_bindgen(unchecked_param_type = "Ohlcv | SeriesColumns | string")] data: &JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<
-        JsValue,
-    >,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<JsValue>,
 ) -> JsResult<JsValue> {
     let config = &config.unwrap_or(JsValue::UNDEFINED);
     let config = rules_config(config)?;
@@ -618,11 +541,7 @@ pub fn ticker_signals(
     let time: Vec<f64> = r.time.iter().map(|&t| t as f64).collect();
     set(&obj, "time", &f64_array(&time));
     let codes = r.signal.iter().map(|s| (s.as_i8() + 1) as usize);
-    set(
-        &obj,
-        "signal",
-        &string_column(codes, &["SELL", "HOLD", "BUY"]).into(),
-    );
+    set(&obj, "signal", &string_column(codes, &["SELL", "HOLD", "BUY"]).into());
     set(&obj, "confidence", &f64_array(&r.confidence));
     set(&obj, "score", &f64_array(&r.score));
     set(&obj, "reasons", &super::convert::to_js(&r.reasons)?);
@@ -635,20 +554,13 @@ pub fn ticker_signals(
 /// message, details}}` and sorts last instead of failing the whole list.
 #[wasm_bindgen(js_name = watchlistSignals, unchecked_return_type = "WatchlistEntry[]")]
 pub fn watchlist_signals(
-    #[wasm_bindgen(unchecked_param_type = "Record<string, Ohlcv | SeriesColumns | string>")]
-    watchlist: &JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<
-        JsValue,
-    >,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, Ohlcv | SeriesColumns | string>")] watchlist: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignalRulesConfig | null")] config: Option<JsValue>,
 ) -> JsResult<JsValue> {
     let config = &config.unwrap_or(JsValue::UNDEFINED);
     let config = rules_config(config)?;
     if !watchlist.is_object() || Array::is_array(watchlist) {
-        return Err(
-            Error::invalid_input("watchlist must be an object { SYMBOL: data }")
-                .with("field", "watchlist")
-                .into(),
-        );
+        return Err(Error::invalid_input("watchlist must be an object { SYMBOL: data }").with("field", "watchlist").into());
     }
     let mut symbols = Vec::new();
     for entry in Object::entries(watchlist.unchecked_ref()).iter() {
@@ -658,12 +570,7 @@ pub fn watchlist_signals(
         let series = read_series(&pair.get(1)).map_err(|e| js_error_to_error(&e));
         symbols.push((symbol, series));
     }
-    let items = symbols.iter().map(|(s, r)| {
-        (
-            s.clone(),
-            r.as_ref().map(SeriesColumns::view).map_err(Clone::clone),
-        )
-    });
+    let items = symbols.iter().map(|(s, r)| (s.clone(), r.as_ref().map(SeriesColumns::view).map_err(Clone::clone)));
     let entries = signal_rules::watchlist(items, &config)?;
     let out = Array::new();
     for e in &entries {
@@ -677,11 +584,7 @@ pub fn watchlist_signals(
                 o.into()
             }
         };
-        set(
-            item.unchecked_ref(),
-            "symbol",
-            &JsValue::from_str(&e.symbol),
-        );
+        set(item.unchecked_ref(), "symbol", &JsValue::from_str(&e.symbol));
         if let Some(err) = &e.error {
             let o = Object::new();
             set(&o, "code", &err.code.as_str().into());
@@ -697,17 +600,13 @@ pub fn watchlist_signals(
 /// Back from a JS error (made by `to_js_error`) to `crate::Error`, keeping code and message.
 fn js_error_to_error(e: &JsValue) -> Error {
     let code = get(e, "code").as_string().unwrap_or_default();
-    let message = get(e, "message")
-        .as_string()
-        .unwrap_or_else(|| "invalid data".into());
+    let message = get(e, "message").as_string().unwrap_or_else(|| "invalid data".into());
     let code = match code.as_str() {
         "INVALID_PARAMETER" => crate::ErrorCode::InvalidParameter,
         _ => crate::ErrorCode::InvalidInput,
     };
     let mut err = Error::new(code, message);
-    if let Ok(details) =
-        from_js::<serde_json::Map<String, serde_json::Value>>(get(e, "details"), "details")
-    {
+    if let Ok(details) = from_js::<serde_json::Map<String, serde_json::Value>>(get(e, "details"), "details") {
         err.details = details;
     }
     err

@@ -7,12 +7,8 @@
 use super::convert::{from_js, to_js};
 use super::data::JsOhlcv;
 use super::errors::JsResult;
-use crate::optimize::batch::{
-    BatchObserver, BatchProgress, BatchReport, BatchRequest, BatchRunner, JobOutcome,
-};
-use crate::optimize::engine::{
-    CancelToken, Clock, Observer, Options, Progress, Row, Runner, Status,
-};
+use crate::optimize::batch::{BatchObserver, BatchProgress, BatchReport, BatchRequest, BatchRunner, JobOutcome};
+use crate::optimize::engine::{CancelToken, Clock, Observer, Options, Progress, Row, Runner, Status};
 use crate::optimize::evaluator::{batch_evaluators, BacktestEvaluator};
 use crate::optimize::walkforward::{WalkForward, WalkForwardConfig, WalkForwardState};
 use crate::optimize::{OptimizeConfig, Params, Report};
@@ -110,12 +106,9 @@ impl Callbacks {
             if f.is_undefined() || f.is_null() {
                 Ok(None)
             } else {
-                f.dyn_into::<js_sys::Function>().map(Some).map_err(|_| {
-                    JsValue::from(
-                        Error::invalid_parameter(format!("callbacks.{k} must be a function"))
-                            .with("path", format!("callbacks.{k}")),
-                    )
-                })
+                f.dyn_into::<js_sys::Function>()
+                    .map(Some)
+                    .map_err(|_| JsValue::from(Error::invalid_parameter(format!("callbacks.{k} must be a function")).with("path", format!("callbacks.{k}"))))
             }
         };
         let signal = get("signal");
@@ -123,10 +116,7 @@ impl Callbacks {
             None
         } else {
             Some(signal.dyn_into::<web_sys::AbortSignal>().map_err(|_| {
-                JsValue::from(
-                    Error::invalid_parameter("callbacks.signal must be an AbortSignal")
-                        .with("path", "callbacks.signal"),
-                )
+                JsValue::from(Error::invalid_parameter("callbacks.signal must be an AbortSignal").with("path", "callbacks.signal"))
             })?)
         };
         Ok(Callbacks {
@@ -236,12 +226,7 @@ struct JsObserver<'c> {
 impl Observer for JsObserver<'_> {
     fn on_result(&mut self, row: &Row, params: &Params) {
         let f = self.cb.on_result.clone();
-        let msg = ResultMsg {
-            strategy: None,
-            params,
-            value: row.value,
-            error: row.error.map(|c| c.as_str()),
-        };
+        let msg = ResultMsg { strategy: None, params, value: row.value, error: row.error.map(|c| c.as_str()) };
         self.cb.call(&f, &msg);
     }
     fn on_progress(&mut self, p: &Progress) {
@@ -250,10 +235,7 @@ impl Observer for JsObserver<'_> {
             done: p.done,
             total: p.total,
             fraction: fraction(p.done, p.total),
-            best: p.best.as_ref().map(|(params, value)| BestMsg {
-                params,
-                value: *value,
-            }),
+            best: p.best.as_ref().map(|(params, value)| BestMsg { params, value: *value }),
             elapsed_ms: p.elapsed_ms,
             eta_ms: p.eta_ms,
             strategy: None,
@@ -269,12 +251,7 @@ impl Observer for JsObserver<'_> {
 impl BatchObserver for JsObserver<'_> {
     fn on_result(&mut self, strategy: &str, row: &Row, params: &Params) {
         let f = self.cb.on_result.clone();
-        let msg = ResultMsg {
-            strategy: Some(strategy),
-            params,
-            value: row.value,
-            error: row.error.map(|c| c.as_str()),
-        };
+        let msg = ResultMsg { strategy: Some(strategy), params, value: row.value, error: row.error.map(|c| c.as_str()) };
         self.cb.call(&f, &msg);
     }
     fn on_progress(&mut self, p: &BatchProgress) {
@@ -283,10 +260,7 @@ impl BatchObserver for JsObserver<'_> {
             done: p.done,
             total: p.total,
             fraction: fraction(p.done, p.total),
-            best: p.job_progress.best.as_ref().map(|(params, value)| BestMsg {
-                params,
-                value: *value,
-            }),
+            best: p.job_progress.best.as_ref().map(|(params, value)| BestMsg { params, value: *value }),
             elapsed_ms: p.elapsed_ms,
             eta_ms: p.eta_ms,
             strategy: Some(&p.strategy),
@@ -305,11 +279,7 @@ fn js_clock() -> Clock {
 }
 
 fn base_options(cancel: &CancelToken) -> Options {
-    Options {
-        clock: js_clock(),
-        cancel: cancel.clone(),
-        ..Options::default()
-    }
+    Options { clock: js_clock(), cancel: cancel.clone(), ..Options::default() }
 }
 
 /// Lets the event loop run (abort events, worker messages, rendering) between chunks.
@@ -318,13 +288,7 @@ async fn yield_now() {
 }
 
 /// CANCELLED / TIMEOUT with the partial result (a plain JS object) in `details.partial`.
-fn stopped(
-    status: Status,
-    what: &str,
-    done: usize,
-    total: usize,
-    partial: &impl Serialize,
-) -> JsValue {
+fn stopped(status: Status, what: &str, done: usize, total: usize, partial: &impl Serialize) -> JsValue {
     let e = match status {
         Status::TimedOut => Error::timeout(format!("{what} timed out after {done} of {total} combinations; partial results are in details.partial")),
         _ => Error::cancelled(format!("{what} was cancelled after {done} of {total} combinations; partial results are in details.partial")),
@@ -352,45 +316,18 @@ pub fn optimize(
 ) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(OptimizeConfig, Callbacks)> =
-        from_js::<OptimizeConfig>(config, "optimize config").and_then(|c| {
-            Ok((
-                c,
-                Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?,
-            ))
-        });
+        from_js::<OptimizeConfig>(config, "optimize config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (config, mut cb) = parsed?;
         let plan = config.plan("", None)?;
-        let ev = BacktestEvaluator::new(
-            &data,
-            &plan.strategy,
-            &plan.backtest,
-            &plan.candidates,
-            &plan.objective,
-            "",
-        )?;
+        let ev = BacktestEvaluator::new(&data, &plan.strategy, &plan.backtest, &plan.candidates, &plan.objective, "")?;
         let cancel = CancelToken::new();
-        let mut runner = Runner::new(
-            &ev,
-            plan.candidates.clone(),
-            plan.objective.clone(),
-            plan.options(base_options(&cancel)),
-        );
+        let mut runner = Runner::new(&ev, plan.candidates.clone(), plan.objective.clone(), plan.options(base_options(&cancel)));
         drive(&mut cb, &cancel, None, |obs| runner.step(obs)).await?;
         let out = runner.finish();
-        let report = Report::new(&plan.strategy, &out).with_exports(
-            &out,
-            plan.export_csv,
-            plan.export_json,
-        )?;
+        let report = Report::new(&plan.strategy, &out).with_exports(&out, plan.export_csv, plan.export_json)?;
         if out.status != Status::Complete {
-            return Err(stopped(
-                out.status,
-                "optimize",
-                out.rows.len(),
-                out.total(),
-                &report,
-            ));
+            return Err(stopped(out.status, "optimize", out.rows.len(), out.total(), &report));
         }
         to_js(&report)
     })
@@ -408,12 +345,7 @@ pub fn optimize_batch(
 ) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(BatchRequest, Callbacks)> =
-        from_js::<BatchRequest>(request, "batch request").and_then(|r| {
-            Ok((
-                r,
-                Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?,
-            ))
-        });
+        from_js::<BatchRequest>(request, "batch request").and_then(|r| Ok((r, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (request, mut cb) = parsed?;
         let plan = request.plan()?;
@@ -426,13 +358,7 @@ pub fn optimize_batch(
         if cancel.is_cancelled() {
             let done = report.summary.count;
             let total = report.summary.total;
-            return Err(stopped(
-                Status::Cancelled,
-                "optimizeBatch",
-                done,
-                total,
-                &report,
-            ));
+            return Err(stopped(Status::Cancelled, "optimizeBatch", done, total, &report));
         }
         to_js(&report)
     })
@@ -448,12 +374,7 @@ pub fn walk_forward(
 ) -> js_sys::Promise {
     let data = data.inner().clone();
     let parsed: JsResult<(WalkForwardConfig, Callbacks)> =
-        from_js::<WalkForwardConfig>(config, "walkForward config").and_then(|c| {
-            Ok((
-                c,
-                Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?,
-            ))
-        });
+        from_js::<WalkForwardConfig>(config, "walkForward config").and_then(|c| Ok((c, Callbacks::from_js(&callbacks.unwrap_or(JsValue::UNDEFINED))?)));
     future_to_promise(async move {
         let (config, mut cb) = parsed?;
         let wf = WalkForward::new(&config, data.len())?;
@@ -463,12 +384,7 @@ pub fn walk_forward(
         for (k, split) in wf.splits.iter().enumerate() {
             let train = data.slice(split.train.start, split.train.end);
             let ev = wf.evaluator(&train, k)?;
-            let mut runner = Runner::new(
-                &ev,
-                wf.plan.candidates.clone(),
-                wf.plan.objective.clone(),
-                wf.plan.options(base_options(&cancel)),
-            );
+            let mut runner = Runner::new(&ev, wf.plan.candidates.clone(), wf.plan.objective.clone(), wf.plan.options(base_options(&cancel)));
             drive(&mut cb, &cancel, Some((k, folds)), |obs| runner.step(obs)).await?;
             let out = runner.finish();
             if out.status == Status::Cancelled {

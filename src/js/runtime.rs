@@ -7,17 +7,10 @@
 use super::convert::to_js;
 use super::errors::{invalid_input, to_js_error, JsResult};
 use crate::runtime::clock::{AbortReason, Clock, Env, TimerId};
+use crate::runtime::dispatcher::{AttemptInfo, Failure, Handle, Outcome, Runner, TaskError, TaskId, WaitState};
 use crate::runtime::container::{Component, ComponentKind, ServiceContainer};
-use crate::runtime::dispatcher::{
-    AttemptInfo, Failure, Handle, Outcome, Runner, TaskError, TaskId, WaitState,
-};
-use crate::runtime::scheduler::{
-    JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS,
-};
-use crate::runtime::{
-    monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor,
-    SubmitOptions,
-};
+use crate::runtime::scheduler::{JobOptions, MissedRunPolicy, Schedule, Scheduler, DEFAULT_GRACE_MS};
+use crate::runtime::{monitor, Dispatcher as CoreDispatcher, DispatcherConfig, IdMap, PerformanceMonitor, SubmitOptions};
 use crate::Error;
 use futures::future::LocalBoxFuture;
 use gloo_timers::callback::Timeout;
@@ -99,12 +92,7 @@ export function call_maybe_async(fn) {
 extern "C" {
     fn now_ms() -> f64;
     #[wasm_bindgen(catch)]
-    fn run_task(
-        f: &js_sys::Function,
-        settle: &JsValue,
-        id: f64,
-        attempt: u32,
-    ) -> Result<JsValue, JsValue>;
+    fn run_task(f: &js_sys::Function, settle: &JsValue, id: f64, attempt: u32) -> Result<JsValue, JsValue>;
     fn abort_task(controller: &JsValue, reason: &JsValue);
     fn error_message(e: &JsValue) -> String;
     fn call_maybe_async(f: &js_sys::Function) -> JsValue;
@@ -133,11 +121,7 @@ pub struct JsEnv {
 
 impl JsEnv {
     fn new() -> Self {
-        JsEnv {
-            next: Cell::new(1),
-            timers: Default::default(),
-            fired: Default::default(),
-        }
+        JsEnv { next: Cell::new(1), timers: Default::default(), fired: Default::default() }
     }
 }
 
@@ -159,11 +143,7 @@ impl Env for JsEnv {
         let id = self.next.get();
         self.next.set(id + 1);
         let delay = (at_ms - self.now_ms()).ceil();
-        let delay = if delay.is_nan() {
-            0.0
-        } else {
-            delay.clamp(0.0, MAX_DELAY_MS)
-        } as u32;
+        let delay = if delay.is_nan() { 0.0 } else { delay.clamp(0.0, MAX_DELAY_MS) } as u32;
         let (timers, fired) = (self.timers.clone(), self.fired.clone());
         let t = Timeout::new(delay, move || {
             let me = timers.borrow_mut().remove(&id);
@@ -206,14 +186,11 @@ fn js_error_with_cause(e: TaskError<JsValue>) -> JsValue {
 
 fn abort_reason_error(reason: AbortReason) -> Error {
     match reason {
-        AbortReason::Timeout => {
-            Error::timeout("the attempt timed out; stop the work").with("reason", "timeout")
+        AbortReason::Timeout => Error::timeout("the attempt timed out; stop the work").with("reason", "timeout"),
+        AbortReason::Cancelled => Error::cancelled("the task was cancelled; stop the work").with("reason", "cancelled"),
+        AbortReason::Shutdown => {
+            Error::cancelled("the dispatcher is shutting down; stop the work").with("reason", "shutdown")
         }
-        AbortReason::Cancelled => {
-            Error::cancelled("the task was cancelled; stop the work").with("reason", "cancelled")
-        }
-        AbortReason::Shutdown => Error::cancelled("the dispatcher is shutting down; stop the work")
-            .with("reason", "shutdown"),
     }
 }
 
@@ -228,33 +205,17 @@ impl Runner for JsRunner {
     type Value = JsValue;
     type Attempt = JsValue;
 
-    fn start(
-        &self,
-        job: &js_sys::Function,
-        info: AttemptInfo,
-        handle: &Handle<Self>,
-    ) -> Result<JsValue, Failure<JsValue>> {
+    fn start(&self, job: &js_sys::Function, info: AttemptInfo, handle: &Handle<Self>) -> Result<JsValue, Failure<JsValue>> {
         let settle = self.settle.get_or_init(|| {
             let handle = handle.clone();
-            Closure::<dyn Fn(f64, u32, bool, JsValue)>::new(
-                move |id: f64, attempt: u32, ok: bool, v: JsValue| {
-                    let res = if ok {
-                        Ok(v)
-                    } else {
-                        Err(Failure {
-                            message: error_message(&v),
-                            cause: Some(v),
-                        })
-                    };
-                    handle.settle(id as u64, attempt, res);
-                },
-            )
+            Closure::<dyn Fn(f64, u32, bool, JsValue)>::new(move |id: f64, attempt: u32, ok: bool, v: JsValue| {
+                let res = if ok { Ok(v) } else { Err(Failure { message: error_message(&v), cause: Some(v) }) };
+                handle.settle(id as u64, attempt, res);
+            })
             .into_js_value()
         });
-        run_task(job, settle, info.id as f64, info.attempt).map_err(|e| Failure {
-            message: error_message(&e),
-            cause: Some(e),
-        })
+        run_task(job, settle, info.id as f64, info.attempt)
+            .map_err(|e| Failure { message: error_message(&e), cause: Some(e) })
     }
 
     fn abort(&self, attempt: JsValue, reason: AbortReason) {
@@ -278,14 +239,9 @@ fn is_absent(v: &JsValue) -> bool {
 }
 
 fn param_error(name: &str, what: &str, got: &JsValue) -> JsValue {
-    let shown = if got.is_string() {
-        got.as_string().unwrap_or_default()
-    } else {
-        error_message(got)
-    };
+    let shown = if got.is_string() { got.as_string().unwrap_or_default() } else { error_message(got) };
     to_js_error(
-        &Error::invalid_parameter(format!("option '{name}' must be {what}, got {shown}"))
-            .with("parameter", name),
+        &Error::invalid_parameter(format!("option '{name}' must be {what}, got {shown}")).with("parameter", name),
     )
 }
 
@@ -294,20 +250,14 @@ fn opt_f64(obj: &JsValue, key: &str) -> JsResult<Option<f64>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_f64()
-        .map(Some)
-        .ok_or_else(|| param_error(key, "a number", &v))
+    v.as_f64().map(Some).ok_or_else(|| param_error(key, "a number", &v))
 }
 
 fn opt_int(obj: &JsValue, key: &str, min: f64, max: f64) -> JsResult<Option<f64>> {
     match opt_f64(obj, key)? {
         None => Ok(None),
         Some(x) if x.is_finite() && x.fract() == 0.0 && x >= min && x <= max => Ok(Some(x)),
-        Some(x) => Err(param_error(
-            key,
-            &format!("an integer in [{min}, {max}]"),
-            &JsValue::from_f64(x),
-        )),
+        Some(x) => Err(param_error(key, &format!("an integer in [{min}, {max}]"), &JsValue::from_f64(x))),
     }
 }
 
@@ -316,9 +266,7 @@ fn opt_bool(obj: &JsValue, key: &str) -> JsResult<Option<bool>> {
     if is_absent(&v) {
         return Ok(None);
     }
-    v.as_bool()
-        .map(Some)
-        .ok_or_else(|| param_error(key, "a boolean", &v))
+    v.as_bool().map(Some).ok_or_else(|| param_error(key, "a boolean", &v))
 }
 
 /// Refuses keys outside `known`, so a typo does not silently fall back to a default.
@@ -333,11 +281,8 @@ fn check_keys(obj: &JsValue, known: &[&str], what: &str) -> JsResult<()> {
         let k = k.as_string().unwrap_or_default();
         if !known.contains(&k.as_str()) {
             return Err(to_js_error(
-                &Error::invalid_parameter(format!(
-                    "unknown {what} key '{k}'; known keys: {}",
-                    known.join(", ")
-                ))
-                .with("parameter", k.as_str()),
+                &Error::invalid_parameter(format!("unknown {what} key '{k}'; known keys: {}", known.join(", ")))
+                    .with("parameter", k.as_str()),
             ));
         }
     }
@@ -361,8 +306,7 @@ fn settle_deferred(def: &Deferred, outcome: Outcome<JsValue>) {
 /// Reads a string argument. Exported functions take `JsValue` instead of `&str` because the
 /// generated glue does not type-check strings in release builds: a number there traps the module.
 fn js_string(v: &JsValue, what: &str) -> JsResult<String> {
-    v.as_string()
-        .ok_or_else(|| invalid_input(format!("{what} must be a string, got {}", error_message(v))))
+    v.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string, got {}", error_message(v))))
 }
 
 fn js_opt_string(v: &JsValue, what: &str) -> JsResult<Option<String>> {
@@ -378,10 +322,7 @@ fn require_function(f: &js_sys::Function, what: &str) -> JsResult<()> {
     if f.is_function() {
         Ok(())
     } else {
-        Err(invalid_input(format!(
-            "{what}: the task must be a function (async or not), got {}",
-            error_message(f)
-        )))
+        Err(invalid_input(format!("{what}: the task must be a function (async or not), got {}", error_message(f))))
     }
 }
 
@@ -389,9 +330,7 @@ fn task_id(id: f64) -> JsResult<u64> {
     if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
         Ok(id as u64)
     } else {
-        Err(invalid_input(format!(
-            "task id must be a positive integer returned by submit(), got {id}"
-        )))
+        Err(invalid_input(format!("task id must be a positive integer returned by submit(), got {id}")))
     }
 }
 
@@ -465,9 +404,7 @@ impl JsDispatcher {
     /// `new Dispatcher({maxConcurrent, maxQueue, overflow, defaultTimeoutMs, maxRetries,
     /// retryDelayMs, maxRetryDelayMs, reporterSize, seed})`; every key is optional.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "DispatcherOptions")] options: JsValue,
-    ) -> JsResult<JsDispatcher> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "DispatcherOptions")] options: JsValue) -> JsResult<JsDispatcher> {
         let mut json = js_to_json(&options, "Dispatcher options")?;
         // JSON has no Infinity: serde-wasm-bindgen turns it into a huge float or fails, so map it.
         if let Some(q) = opt_f64(&options, "maxQueue")? {
@@ -478,14 +415,7 @@ impl JsDispatcher {
             }
         }
         let cfg = DispatcherConfig::from_json(&json)?;
-        let d = CoreDispatcher::new(
-            env(),
-            JsRunner {
-                settle: OnceCell::new(),
-                waiters: js_sys::Map::new(),
-            },
-            cfg,
-        )?;
+        let d = CoreDispatcher::new(env(), JsRunner { settle: OnceCell::new(), waiters: js_sys::Map::new() }, cfg)?;
         Ok(JsDispatcher { d })
     }
 
@@ -493,8 +423,7 @@ impl JsDispatcher {
     pub fn submit(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")]
-        f: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_optional_param_type = "SubmitOptions")] options: JsValue,
     ) -> JsResult<f64> {
         let name = js_string(&name, "submit: the task name")?;
@@ -502,17 +431,11 @@ impl JsDispatcher {
         let opts = if is_absent(&options) {
             SubmitOptions::default()
         } else {
-            check_keys(
-                &options,
-                &["priority", "timeoutMs", "maxRetries"],
-                "submit option",
-            )?;
+            check_keys(&options, &["priority", "timeoutMs", "maxRetries"], "submit option")?;
             SubmitOptions {
-                priority: opt_int(&options, "priority", i32::MIN as f64, i32::MAX as f64)?
-                    .map_or(0, |p| p as i32),
+                priority: opt_int(&options, "priority", i32::MIN as f64, i32::MAX as f64)?.map_or(0, |p| p as i32),
                 timeout_ms: opt_f64(&options, "timeoutMs")?,
-                max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?
-                    .map(|r| r as u32),
+                max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
             }
         };
         Ok(self.d.submit(&name, f, &opts)? as f64)
@@ -520,11 +443,7 @@ impl JsDispatcher {
 
     /// A promise of the task's value; rejects with the task's typed error. With
     /// `{timeoutMs}` it rejects with TIMEOUT if the task is not done by then (the task goes on).
-    pub fn result(
-        &self,
-        id: f64,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ timeoutMs?: number }")] options: JsValue,
-    ) -> JsResult<js_sys::Promise> {
+    pub fn result(&self, id: f64, #[wasm_bindgen(unchecked_optional_param_type = "{ timeoutMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         let id = task_id(id)?;
         let wait = if is_absent(&options) {
             None
@@ -534,11 +453,7 @@ impl JsDispatcher {
         };
         if let Some(w) = wait {
             if !(w.is_finite() && w >= 0.0) {
-                return Err(param_error(
-                    "timeoutMs",
-                    "a finite number >= 0",
-                    &JsValue::from_f64(w),
-                ));
+                return Err(param_error("timeoutMs", "a finite number >= 0", &JsValue::from_f64(w)));
             }
         }
         let Some(w) = wait else {
@@ -552,18 +467,15 @@ impl JsDispatcher {
         let promise = def.promise();
         let def = Rc::new(def);
         let d2 = def.clone();
-        let timer = Rc::new(RefCell::new(Some(Timeout::new(
-            w.ceil().min(MAX_DELAY_MS) as u32,
-            move || {
-                let e = Error::timeout(format!(
+        let timer = Rc::new(RefCell::new(Some(Timeout::new(w.ceil().min(MAX_DELAY_MS) as u32, move || {
+            let e = Error::timeout(format!(
                 "result({id}) gave up after {w} ms and the task is not finished; wait longer or cancel it"
             ))
             .with("id", id)
             .with("waitedMs", w)
             .with("reason", "result_wait");
-                d2.settle(false, &to_js_error(&e));
-            },
-        ))));
+            d2.settle(false, &to_js_error(&e));
+        }))));
         self.d.on_result(
             id,
             Box::new(move |o| {
@@ -633,31 +545,20 @@ impl JsDispatcher {
     pub fn on_idle(&self) -> js_sys::Promise {
         let def = Deferred::new();
         let promise = def.promise();
-        self.d
-            .on_idle(Box::new(move || def.settle(true, &JsValue::UNDEFINED)));
+        self.d.on_idle(Box::new(move || def.settle(true, &JsValue::UNDEFINED)));
         promise
     }
 
     /// `shutdown({graceful = true, deadlineMs})`: stops accepting tasks; resolves with the final
     /// metrics once every task has finished (or was cancelled at the deadline).
     #[wasm_bindgen(unchecked_return_type = "Promise<DispatcherMetrics>")]
-    pub fn shutdown(
-        &self,
-        #[wasm_bindgen(
-            unchecked_optional_param_type = "{ graceful?: boolean; deadlineMs?: number }"
-        )]
-        options: JsValue,
-    ) -> JsResult<js_sys::Promise> {
+    pub fn shutdown(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ graceful?: boolean; deadlineMs?: number }")] options: JsValue) -> JsResult<js_sys::Promise> {
         check_keys(&options, &["graceful", "deadlineMs"], "shutdown option")?;
         let graceful = opt_bool(&options, "graceful")?.unwrap_or(true);
         let deadline = opt_f64(&options, "deadlineMs")?;
         if let Some(dl) = deadline {
             if dl.is_nan() || dl < 0.0 {
-                return Err(param_error(
-                    "deadlineMs",
-                    "a number >= 0",
-                    &JsValue::from_f64(dl),
-                ));
+                return Err(param_error("deadlineMs", "a number >= 0", &JsValue::from_f64(dl)));
             }
         }
         let def = Deferred::new();
@@ -666,13 +567,11 @@ impl JsDispatcher {
         self.d.shutdown(
             graceful,
             deadline.filter(|d| d.is_finite()),
-            Box::new(
-                move || match weak.dispatcher().map(|d| to_js(&d.metrics())) {
-                    Some(Ok(m)) => def.settle(true, &m),
-                    Some(Err(e)) => def.settle(false, &e),
-                    None => def.settle(true, &JsValue::UNDEFINED),
-                },
-            ),
+            Box::new(move || match weak.dispatcher().map(|d| to_js(&d.metrics())) {
+                Some(Ok(m)) => def.settle(true, &m),
+                Some(Err(e)) => def.settle(false, &e),
+                None => def.settle(true, &JsValue::UNDEFINED),
+            }),
         );
         Ok(promise)
     }
@@ -682,9 +581,7 @@ fn job_id(id: f64) -> JsResult<u64> {
     if id.is_finite() && id >= 1.0 && id.fract() == 0.0 {
         Ok(id as u64)
     } else {
-        Err(invalid_input(format!(
-            "job id must be a positive integer returned by addJob(), got {id}"
-        )))
+        Err(invalid_input(format!("job id must be a positive integer returned by addJob(), got {id}")))
     }
 }
 
@@ -698,15 +595,10 @@ pub struct JsScheduler {
 impl JsScheduler {
     /// `new Scheduler(dispatcher, {graceMs = 1000})`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        dispatcher: &JsDispatcher,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ graceMs?: number }")] options: JsValue,
-    ) -> JsResult<JsScheduler> {
+    pub fn new(dispatcher: &JsDispatcher, #[wasm_bindgen(unchecked_optional_param_type = "{ graceMs?: number }")] options: JsValue) -> JsResult<JsScheduler> {
         check_keys(&options, &["graceMs"], "Scheduler option")?;
         let grace = opt_f64(&options, "graceMs")?.unwrap_or(DEFAULT_GRACE_MS);
-        Ok(JsScheduler {
-            s: Scheduler::new(dispatcher.core().clone(), grace)?,
-        })
+        Ok(JsScheduler { s: Scheduler::new(dispatcher.core().clone(), grace)? })
     }
 
     /// `addJob(name, fn, schedule, {priority, timeoutMs, maxRetries, missed})` → job id.
@@ -716,33 +608,24 @@ impl JsScheduler {
     pub fn add_job(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")]
-        f: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] f: js_sys::Function,
         #[wasm_bindgen(unchecked_param_type = "JobSchedule")] schedule: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "JobOptions")] options: JsValue,
     ) -> JsResult<f64> {
         let name = js_string(&name, "addJob: the job name")?;
         require_function(&f, "addJob")?;
         let schedule = Schedule::from_json(&js_to_json(&schedule, "schedule")?)?;
-        check_keys(
-            &options,
-            &["priority", "timeoutMs", "maxRetries", "missed"],
-            "addJob option",
-        )?;
+        check_keys(&options, &["priority", "timeoutMs", "maxRetries", "missed"], "addJob option")?;
         let mut opts = JobOptions::default();
         if !is_absent(&options) {
             opts.submit = SubmitOptions {
-                priority: opt_int(&options, "priority", i32::MIN as f64, i32::MAX as f64)?
-                    .map_or(0, |p| p as i32),
+                priority: opt_int(&options, "priority", i32::MIN as f64, i32::MAX as f64)?.map_or(0, |p| p as i32),
                 timeout_ms: opt_f64(&options, "timeoutMs")?,
-                max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?
-                    .map(|r| r as u32),
+                max_retries: opt_int(&options, "maxRetries", 0.0, u32::MAX as f64)?.map(|r| r as u32),
             };
             let missed = get(&options, "missed");
             if !is_absent(&missed) {
-                let m = missed
-                    .as_string()
-                    .ok_or_else(|| param_error("missed", "'skip' or 'catch_up_once'", &missed))?;
+                let m = missed.as_string().ok_or_else(|| param_error("missed", "'skip' or 'catch_up_once'", &missed))?;
                 opts.missed = MissedRunPolicy::parse(&m)?;
             }
         }
@@ -804,20 +687,15 @@ pub struct JsMonitor {
 impl JsMonitor {
     /// `new PerformanceMonitor({capacity = 1000})`: capacity bounds `lastN`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "{ capacity?: number }")] options: JsValue,
-    ) -> JsResult<JsMonitor> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "{ capacity?: number }")] options: JsValue) -> JsResult<JsMonitor> {
         check_keys(&options, &["capacity"], "PerformanceMonitor option")?;
-        let cap = opt_int(&options, "capacity", 0.0, 10_000_000.0)?
-            .map_or(monitor::DEFAULT_CAPACITY, |c| c as usize);
+        let cap = opt_int(&options, "capacity", 0.0, 10_000_000.0)?.map_or(monitor::DEFAULT_CAPACITY, |c| c as usize);
         let m = PerformanceMonitor::new(env(), cap);
         let m2 = m.clone();
-        let record_fn = Closure::<dyn Fn(String, f64, bool, JsValue)>::new(
-            move |name: String, ms: f64, ok: bool, e: JsValue| {
-                let err = if ok { None } else { Some(error_message(&e)) };
-                m2.record(&name, ms, ok, err);
-            },
-        )
+        let record_fn = Closure::<dyn Fn(String, f64, bool, JsValue)>::new(move |name: String, ms: f64, ok: bool, e: JsValue| {
+            let err = if ok { None } else { Some(error_message(&e)) };
+            m2.record(&name, ms, ok, err);
+        })
         .into_js_value();
         Ok(JsMonitor { m, record_fn })
     }
@@ -837,16 +715,7 @@ impl JsMonitor {
             let ok = get(&r, "ok").as_bool().unwrap_or(false);
             let value = get(&r, "value");
             let ms = get(&r, "ms").as_f64().unwrap_or(0.0);
-            self.m.record(
-                name,
-                ms,
-                ok,
-                if ok {
-                    None
-                } else {
-                    Some(error_message(&value))
-                },
-            );
+            self.m.record(name, ms, ok, if ok { None } else { Some(error_message(&value)) });
             if ok {
                 Ok(value)
             } else {
@@ -867,34 +736,22 @@ impl JsMonitor {
         #[wasm_bindgen(unchecked_optional_param_type = "string")] error: JsValue,
     ) -> JsResult<()> {
         let name = js_string(&name, "record: the operation name")?;
-        let error = if is_absent(&error) {
-            None
-        } else {
-            Some(error_message(&error))
-        };
-        self.m
-            .record(&name, duration_ms, success.unwrap_or(true), error);
+        let error = if is_absent(&error) { None } else { Some(error_message(&error)) };
+        self.m.record(&name, duration_ms, success.unwrap_or(true), error);
         Ok(())
     }
 
     /// The newest `n` records, oldest first: `[{name, durationMs, success, at, error?}]`.
     #[wasm_bindgen(js_name = lastN, unchecked_return_type = "OpRecord[]")]
     pub fn last_n(&self, n: f64) -> JsResult<JsValue> {
-        let n = if n.is_finite() && n > 0.0 {
-            n as usize
-        } else {
-            0
-        };
+        let n = if n.is_finite() && n > 0.0 { n as usize } else { 0 };
         to_js(&self.m.last_n(n))
     }
 
     /// `{total, successes, failures, successRate, avgMs, minMs, p50Ms, p95Ms, p99Ms, maxMs}` over
     /// every operation, or over `name`.
     #[wasm_bindgen(unchecked_return_type = "OpSummary")]
-    pub fn summary(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] name: JsValue,
-    ) -> JsResult<JsValue> {
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] name: JsValue) -> JsResult<JsValue> {
         let name = js_opt_string(&name, "summary: the operation name")?;
         to_js(&self.m.summary(name.as_deref()))
     }
@@ -922,10 +779,7 @@ impl JsMonitor {
 
     /// `startLagProbe({intervalMs = 10})`.
     #[wasm_bindgen(js_name = startLagProbe)]
-    pub fn start_lag_probe(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ intervalMs?: number }")] options: JsValue,
-    ) -> JsResult<()> {
+    pub fn start_lag_probe(&self, #[wasm_bindgen(unchecked_optional_param_type = "{ intervalMs?: number }")] options: JsValue) -> JsResult<()> {
         check_keys(&options, &["intervalMs"], "lag probe option")?;
         let interval = opt_f64(&options, "intervalMs")?.unwrap_or(10.0);
         Ok(self.m.start_lag_probe(interval)?)
@@ -963,10 +817,7 @@ impl JsComponent {
             Ok(v) => {
                 let p = js_sys::Promise::resolve(&v);
                 Box::pin(async move {
-                    wasm_bindgen_futures::JsFuture::from(p)
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| error_message(&e))
+                    wasm_bindgen_futures::JsFuture::from(p).await.map(|_| ()).map_err(|e| error_message(&e))
                 })
             }
         }
@@ -999,9 +850,7 @@ impl Default for JsContainer {
 impl JsContainer {
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsContainer {
-        JsContainer {
-            c: ServiceContainer::new(),
-        }
+        JsContainer { c: ServiceContainer::new() }
     }
 
     /// `register(name, component, {kind: 'service' | 'analyzer'})`; kind defaults to 'service'.
@@ -1009,41 +858,27 @@ impl JsContainer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")]
-        options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ kind?: 'service' | 'analyzer' }")] options: JsValue,
     ) -> JsResult<()> {
         let name = js_string(&name, "register: the component name")?;
         let name = name.as_str();
         if !component.is_object() && !component.is_function() {
-            return Err(invalid_input(format!(
-                "component '{name}' must be an object with initialize()/cleanup() methods"
-            )));
+            return Err(invalid_input(format!("component '{name}' must be an object with initialize()/cleanup() methods")));
         }
         check_keys(&options, &["kind"], "register option")?;
         let kind = get(&options, "kind");
         let kind = if is_absent(&kind) {
             ComponentKind::Service
         } else {
-            ComponentKind::parse(
-                &kind
-                    .as_string()
-                    .ok_or_else(|| param_error("kind", "'service' or 'analyzer'", &kind))?,
-            )?
+            ComponentKind::parse(&kind.as_string().ok_or_else(|| param_error("kind", "'service' or 'analyzer'", &kind))?)?
         };
-        Ok(self
-            .c
-            .register(name, kind, JsComponent { obj: component })?)
+        Ok(self.c.register(name, kind, JsComponent { obj: component })?)
     }
 
     /// The registered component object, or undefined.
     pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> JsValue {
-        let Some(name) = name.as_string() else {
-            return JsValue::UNDEFINED;
-        };
-        self.c
-            .get(&name)
-            .map(|c| c.obj.clone())
-            .unwrap_or(JsValue::UNDEFINED)
+        let Some(name) = name.as_string() else { return JsValue::UNDEFINED };
+        self.c.get(&name).map(|c| c.obj.clone()).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// `[{name, kind, state, error}]`; states: registered, initializing, ready, failed,

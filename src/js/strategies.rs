@@ -16,11 +16,9 @@ use wasm_bindgen::prelude::*;
 /// `{time, open, high, low, close, volume?}` columns.
 fn ohlcv_from(data: &JsValue) -> JsResult<Ohlcv> {
     if !data.is_object() {
-        return Err(Error::invalid_input(
-            "data must be an Ohlcv or {time, open, high, low, close, volume?} columns",
-        )
-        .with("field", "data")
-        .into());
+        return Err(Error::invalid_input("data must be an Ohlcv or {time, open, high, low, close, volume?} columns")
+            .with("field", "data")
+            .into());
     }
     let to_columns = js_sys::Reflect::get(data, &"toColumns".into()).unwrap_or(JsValue::UNDEFINED);
     let columns = match to_columns.dyn_ref::<js_sys::Function>() {
@@ -36,9 +34,7 @@ fn request_json(config: &JsValue) -> JsResult<Value> {
         return Ok(Value::Object(Default::default()));
     }
     if !config.is_object() || js_sys::Array::is_array(config) {
-        return Err(Error::invalid_input("backtest config must be an object")
-            .with("field", "config")
-            .into());
+        return Err(Error::invalid_input("backtest config must be an object").with("field", "config").into());
     }
     let mut map = serde_json::Map::new();
     for entry in js_sys::Object::entries(config.unchecked_ref()).iter() {
@@ -46,12 +42,7 @@ fn request_json(config: &JsValue) -> JsResult<Value> {
         let key = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         let json = if key == "signals" && js_sys::ArrayBuffer::is_view(&value) {
-            Value::Array(
-                f64_vec(&value, "signals")?
-                    .into_iter()
-                    .map(Value::from)
-                    .collect(),
-            )
+            Value::Array(f64_vec(&value, "signals")?.into_iter().map(Value::from).collect())
         } else if value.is_undefined() {
             continue;
         } else {
@@ -99,19 +90,10 @@ pub fn strategies() -> JsResult<JsValue> {
 /// confidence: Float64Array, warmup}` (the shape `mergeSignals` takes). `options.semantics`
 /// picks whose SMA/crossover rules SmaCross follows (default backtesting.py).
 #[wasm_bindgen(js_name = strategySignals)]
-pub fn strategy_signals(
-    data: &JsValue,
-    name: &JsValue,
-    params: &JsValue,
-    options: &JsValue,
-) -> JsResult<JsValue> {
+pub fn strategy_signals(data: &JsValue, name: &JsValue, params: &JsValue, options: &JsValue) -> JsResult<JsValue> {
     let name = &string_arg(name, "name")?;
     let data = ohlcv_from(data)?;
-    let params: Value = if params.is_undefined() || params.is_null() {
-        Value::Null
-    } else {
-        from_js(params.clone(), "params")?
-    };
+    let params: Value = if params.is_undefined() || params.is_null() { Value::Null } else { from_js(params.clone(), "params")? };
     let semantics = if options.is_undefined() || options.is_null() {
         Semantics::BacktestingPy
     } else {

@@ -25,11 +25,7 @@ impl MergeMethod {
     /// `weighted_vote` | `majority` | `priority`; camelCase and case variants are accepted
     /// (`weightedVote`, `MAJORITY`), and `majority_vote` as an alias of `majority`.
     pub fn parse(name: &str) -> Result<Self> {
-        let norm: String = name
-            .chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let norm: String = name.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
         match norm.as_str() {
             "weightedvote" => Ok(MergeMethod::WeightedVote),
             "majority" | "majorityvote" => Ok(MergeMethod::Majority),
@@ -81,22 +77,12 @@ impl Default for MergeConfig {
     }
 }
 
-const KNOWN_KEYS: [&str; 7] = [
-    "method",
-    "weights",
-    "priority",
-    "use_confidence",
-    "useConfidence",
-    "signal_format",
-    "signalFormat",
-];
+const KNOWN_KEYS: [&str; 7] =
+    ["method", "weights", "priority", "use_confidence", "useConfidence", "signal_format", "signalFormat"];
 
 impl MergeConfig {
     pub fn new(method: MergeMethod) -> Self {
-        MergeConfig {
-            method,
-            ..Default::default()
-        }
+        MergeConfig { method, ..Default::default() }
     }
 
     pub fn with_weight(mut self, strategy: &str, weight: f64) -> Self {
@@ -118,10 +104,8 @@ impl MergeConfig {
             Value::Null => return Ok((cfg, warnings)),
             Value::Object(o) => o,
             _ => {
-                return Err(Error::invalid_parameter(
-                    "config must be an object such as { method: 'weighted_vote' }",
-                )
-                .with("parameter", "config"))
+                return Err(Error::invalid_parameter("config must be an object such as { method: 'weighted_vote' }")
+                    .with("parameter", "config"))
             }
         };
         for key in obj.keys() {
@@ -146,10 +130,8 @@ impl MergeConfig {
                 Value::Bool(b) => *b,
                 Value::Null => false,
                 _ => {
-                    return Err(
-                        Error::invalid_parameter("use_confidence must be true or false")
-                            .with("parameter", "use_confidence"),
-                    )
+                    return Err(Error::invalid_parameter("use_confidence must be true or false")
+                        .with("parameter", "use_confidence"))
                 }
             };
         }
@@ -180,10 +162,8 @@ fn read_weights(obj: &Map<String, Value>) -> Result<Vec<(String, f64)>> {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Object(m)) => m,
         Some(_) => {
-            return Err(Error::invalid_parameter(
-                "weights must be an object { strategyName: weight }",
-            )
-            .with("parameter", "weights"))
+            return Err(Error::invalid_parameter("weights must be an object { strategyName: weight }")
+                .with("parameter", "weights"))
         }
     };
     map.iter()
@@ -207,18 +187,14 @@ fn read_priority(obj: &Map<String, Value>) -> Result<Vec<String>> {
             .enumerate()
             .map(|(i, v)| {
                 v.as_str().map(str::to_string).ok_or_else(|| {
-                    Error::invalid_parameter(format!(
-                        "priority[{i}] must be a strategy name, got {v}"
-                    ))
-                    .with("parameter", "priority")
-                    .with("index", i)
+                    Error::invalid_parameter(format!("priority[{i}] must be a strategy name, got {v}"))
+                        .with("parameter", "priority")
+                        .with("index", i)
                 })
             })
             .collect(),
-        Some(_) => Err(Error::invalid_parameter(
-            "priority must be an array of strategy names, first = highest",
-        )
-        .with("parameter", "priority")),
+        Some(_) => Err(Error::invalid_parameter("priority must be an array of strategy names, first = highest")
+            .with("parameter", "priority")),
     }
 }
 
@@ -247,10 +223,7 @@ mod tests {
     fn rejects_unknown_method_and_bad_types() {
         let e = MergeConfig::from_value(&json!({"method": "average"})).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
-        assert_eq!(
-            e.detail("parameter").and_then(|v| v.as_str()),
-            Some("method")
-        );
+        assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("method"));
         assert!(MergeConfig::from_value(&json!({"weights": {"a": "x"}})).is_err());
         assert!(MergeConfig::from_value(&json!({"weights": {"a": null}})).is_err());
         assert!(MergeConfig::from_value(&json!({"priority": "a"})).is_err());

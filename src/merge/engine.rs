@@ -28,19 +28,15 @@ pub fn merge(outputs: NamedOutputs, config: &MergeConfig) -> Result<MergeResult>
     let mut prepared: Vec<Prepared> = Vec::new();
     for (name, output) in outputs {
         if names.contains(&name) {
-            return Err(Error::invalid_input(format!(
-                "strategy '{name}' appears twice; names must be unique"
-            ))
-            .with("strategy", name.as_str()));
+            return Err(Error::invalid_input(format!("strategy '{name}' appears twice; names must be unique"))
+                .with("strategy", name.as_str()));
         }
         let Some(out) = output else {
             warnings.push(format!("strategy '{name}': output is null; skipped"));
             continue;
         };
         if out.timestamp.is_none() {
-            warnings.push(format!(
-                "strategy '{name}': output has no timestamp column; skipped"
-            ));
+            warnings.push(format!("strategy '{name}': output has no timestamp column; skipped"));
             continue;
         }
         if out.timestamp.as_ref().is_some_and(Vec::is_empty) {
@@ -53,26 +49,14 @@ pub fn merge(outputs: NamedOutputs, config: &MergeConfig) -> Result<MergeResult>
                 "strategy '{name}': {dups} duplicate timestamp(s); the last row of each was used"
             ));
         }
-        let weight = config
-            .weights
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or(1.0, |(_, w)| *w);
-        prepared.push(Prepared {
-            ts,
-            sig,
-            conf,
-            weight,
-            rank: 0,
-        });
+        let weight = config.weights.iter().find(|(n, _)| *n == name).map_or(1.0, |(_, w)| *w);
+        prepared.push(Prepared { ts, sig, conf, weight, rank: 0 });
         names.push(name);
     }
 
     for (n, _) in &config.weights {
         if !names.contains(n) {
-            warnings.push(format!(
-                "weights: '{n}' is not among the valid strategy outputs; ignored"
-            ));
+            warnings.push(format!("weights: '{n}' is not among the valid strategy outputs; ignored"));
         }
     }
     if prepared.is_empty() {
@@ -106,14 +90,7 @@ fn validate_weights(config: &MergeConfig) -> Result<()> {
             ))
             .with("parameter", "weights")
             .with("strategy", name.as_str())
-            .with(
-                "value",
-                if w.is_finite() {
-                    serde_json::json!(w)
-                } else {
-                    serde_json::json!(w.to_string())
-                },
-            ));
+            .with("value", if w.is_finite() { serde_json::json!(w) } else { serde_json::json!(w.to_string()) }));
         }
     }
     Ok(())
@@ -121,12 +98,7 @@ fn validate_weights(config: &MergeConfig) -> Result<()> {
 
 /// Priority ranks: strategies named in `priority` first (first mention counts), then the
 /// rest in input order.
-fn assign_ranks(
-    prepared: &mut [Prepared],
-    names: &[String],
-    priority: &[String],
-    warnings: &mut Vec<String>,
-) {
+fn assign_ranks(prepared: &mut [Prepared], names: &[String], priority: &[String], warnings: &mut Vec<String>) {
     let mut next = 0u32;
     let mut ranked = vec![false; names.len()];
     for p in priority {
@@ -137,9 +109,7 @@ fn assign_ranks(
                 next += 1;
             }
             Some(_) => {}
-            None => warnings.push(format!(
-                "priority: '{p}' is not among the valid strategy outputs; ignored"
-            )),
+            None => warnings.push(format!("priority: '{p}' is not among the valid strategy outputs; ignored")),
         }
     }
     for (i, done) in ranked.iter().enumerate() {
@@ -250,25 +220,10 @@ fn pick(sell: f64, hold: f64, buy: f64) -> (i8, f64) {
     let total = sell + hold + buy;
     let top = sell.max(hold).max(buy);
     let tol = TIE_TOLERANCE * total;
-    let at_top =
-        (top - sell <= tol) as u32 + (top - hold <= tol) as u32 + (top - buy <= tol) as u32;
+    let at_top = (top - sell <= tol) as u32 + (top - hold <= tol) as u32 + (top - buy <= tol) as u32;
     // Selects rather than branches: the winner of random votes is unpredictable.
-    let code: i8 = if at_top > 1 {
-        0
-    } else if top == buy {
-        1
-    } else if top == sell {
-        -1
-    } else {
-        0
-    };
-    let score = if code > 0 {
-        buy
-    } else if code < 0 {
-        sell
-    } else {
-        hold
-    };
+    let code: i8 = if at_top > 1 { 0 } else if top == buy { 1 } else if top == sell { -1 } else { 0 };
+    let score = if code > 0 { buy } else if code < 0 { sell } else { hold };
     (code, if total > 0.0 { score / total } else { 0.0 })
 }
 
@@ -368,20 +323,14 @@ fn outcome_table(prepared: &[Prepared], method: MergeMethod) -> Vec<Outcome> {
                 let digit = (code >> (2 * s)) & 3;
                 if digit > 0 {
                     voters += 1;
-                    score[digit - 1] += if method == MergeMethod::Majority {
-                        1.0
-                    } else {
-                        p.weight
-                    };
+                    score[digit - 1] += if method == MergeMethod::Majority { 1.0 } else { p.weight };
                     if best.is_none_or(|(rank, ..)| p.rank < rank) {
                         best = Some((p.rank, s, digit));
                     }
                 }
             }
             match (method, best) {
-                (MergeMethod::Priority, Some((_, s, digit))) => {
-                    (digit as i8 - 2, 1.0, voters, s as u32)
-                }
+                (MergeMethod::Priority, Some((_, s, digit))) => (digit as i8 - 2, 1.0, voters, s as u32),
                 (MergeMethod::Priority, None) => (0, 0.0, 0, 0),
                 _ => {
                     let (sig, conf) = pick(score[0], score[1], score[2]);
@@ -422,14 +371,7 @@ fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> Merg
                 let place = 1u16 << (2 * s);
                 for_each_position(p, &union, |r, j| codes[j] += (p.sig[r] + 2) as u16 * place);
             }
-            let mut used = vec![
-                0u32;
-                if method == MergeMethod::Priority {
-                    n
-                } else {
-                    0
-                }
-            ];
+            let mut used = vec![0u32; if method == MergeMethod::Priority { n } else { 0 }];
             for (j, &code) in codes.iter().enumerate() {
                 // The table has 4^k entries and every code is below 4^k.
                 if let Some(&(sig, conf, cnt, by)) = table.get(code as usize) {
@@ -448,15 +390,8 @@ fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> Merg
         MergeMethod::WeightedVote | MergeMethod::Majority => {
             let mut scores = vec![[0.0f64; 3]; n];
             for p in prepared {
-                let w = if method == MergeMethod::Majority {
-                    1.0
-                } else {
-                    p.weight
-                };
-                match (
-                    &p.conf,
-                    use_confidence && method == MergeMethod::WeightedVote,
-                ) {
+                let w = if method == MergeMethod::Majority { 1.0 } else { p.weight };
+                match (&p.conf, use_confidence && method == MergeMethod::WeightedVote) {
                     (Some(c), true) => for_each_position(p, &union, |r, j| {
                         scores[j][(p.sig[r] + 1) as usize] += w * c[r];
                         count(j, &mut strategy_count);
@@ -467,11 +402,7 @@ fn run(prepared: &[Prepared], method: MergeMethod, use_confidence: bool) -> Merg
                     }),
                 }
             }
-            for ((sc, sig), conf) in scores
-                .iter()
-                .zip(signal.iter_mut())
-                .zip(confidence.iter_mut())
-            {
+            for ((sc, sig), conf) in scores.iter().zip(signal.iter_mut()).zip(confidence.iter_mut()) {
                 (*sig, *conf) = pick(sc[0], sc[1], sc[2]);
             }
         }

@@ -40,11 +40,7 @@ impl StrategyOutput {
     /// A table from timestamps and signal codes (`1`/`0`/`-1`; other codes are rejected by
     /// [`merge`] with the row).
     pub fn from_codes(timestamp: Vec<f64>, signal: Vec<i8>) -> Self {
-        StrategyOutput {
-            timestamp: Some(timestamp),
-            signal: Some(signal),
-            confidence: None,
-        }
+        StrategyOutput { timestamp: Some(timestamp), signal: Some(signal), confidence: None }
     }
 
     /// Adds the optional per-row confidence column (each value in `[0, 1]`).
@@ -90,9 +86,7 @@ impl MergeResult {
 
     /// The signal of row `i` as a [`Signal`] (Hold past the end).
     pub fn signal_at(&self, i: usize) -> Signal {
-        self.signal
-            .get(i)
-            .map_or(Signal::Hold, |&c| code_to_signal(c))
+        self.signal.get(i).map_or(Signal::Hold, |&c| code_to_signal(c))
     }
 
     /// Priority only: the name of the strategy used at row `i`.
@@ -134,20 +128,13 @@ pub fn signal_from_text(text: &str, strategy: &str, row: usize) -> Result<i8> {
 /// `Some(code)` for `buy`/`sell`/`hold` (any case, spaces ignored) or `1`/`0`/`-1` as text.
 pub fn parse_signal_text(text: &str) -> Option<i8> {
     Signal::from_text(text)
-        .or_else(|| {
-            text.trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(Signal::from_number)
-        })
+        .or_else(|| text.trim().parse::<f64>().ok().and_then(Signal::from_number))
         .map(Signal::as_i8)
 }
 
 /// Parses one numeric signal cell (`1`/`0`/`-1`); the error names the strategy and the row.
 pub fn signal_from_number(value: f64, strategy: &str, row: usize) -> Result<i8> {
-    Signal::from_number(value)
-        .map(Signal::as_i8)
-        .ok_or_else(|| bad_signal(strategy, row, &value.to_string()))
+    Signal::from_number(value).map(Signal::as_i8).ok_or_else(|| bad_signal(strategy, row, &value.to_string()))
 }
 
 /// INVALID_INPUT for a signal cell that is neither BUY/SELL/HOLD nor 1/0/-1.
@@ -170,12 +157,7 @@ pub fn parse_timestamp(text: &str) -> Option<f64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis() as f64);
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(dt.and_utc().timestamp_millis() as f64);
         }

@@ -72,10 +72,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;
-    let (a, b) = (
-        sorted[lo.min(sorted.len() - 1)],
-        sorted[hi.min(sorted.len() - 1)],
-    );
+    let (a, b) = (sorted[lo.min(sorted.len() - 1)], sorted[hi.min(sorted.len() - 1)]);
     a + (b - a) * (pos - lo as f64)
 }
 
@@ -154,16 +151,8 @@ impl Efficiency {
         let secs = runtime_ms / 1000.0;
         Efficiency {
             runtime_ms,
-            combinations_per_second: if secs > 0.0 {
-                done as f64 / secs
-            } else {
-                f64::INFINITY
-            },
-            ms_per_combination: if done > 0 {
-                runtime_ms / done as f64
-            } else {
-                f64::NAN
-            },
+            combinations_per_second: if secs > 0.0 { done as f64 / secs } else { f64::INFINITY },
+            ms_per_combination: if done > 0 { runtime_ms / done as f64 } else { f64::NAN },
         }
     }
 }
@@ -209,26 +198,18 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
     let succeeded = out.rows.iter().filter(|r| r.error.is_none()).count();
     let mut metrics = Vec::new();
     if let Some(d) = Describe::of(out.rows.iter().map(|r| r.value)) {
-        metrics.push(MetricSummary {
-            metric: out.objective.key.clone(),
-            stats: d,
-        });
+        metrics.push(MetricSummary { metric: out.objective.key.clone(), stats: d });
     }
     for (j, k) in TRACKED.iter().enumerate() {
         if *k == out.objective.key {
             continue;
         }
         if let Some(d) = Describe::of(out.rows.iter().map(|r| r.metrics[j])) {
-            metrics.push(MetricSummary {
-                metric: k.to_string(),
-                stats: d,
-            });
+            metrics.push(MetricSummary { metric: k.to_string(), stats: d });
         }
     }
     // Ranking: every row by value (best first, ties by candidate order), failures excluded.
-    let mut order: Vec<usize> = (0..count)
-        .filter(|&i| out.rows[i].error.is_none())
-        .collect();
+    let mut order: Vec<usize> = (0..count).filter(|&i| out.rows[i].error.is_none()).collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&out.rows[a], &out.rows[b]);
         if out.objective.better(ra.value, rb.value) {
@@ -243,33 +224,15 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
         .iter()
         .take(RANKING_SIZE)
         .enumerate()
-        .map(|(i, &r)| Ranked {
-            rank: i + 1,
-            params: out.params(&out.rows[r]),
-            value: out.rows[r].value,
-        })
+        .map(|(i, &r)| Ranked { rank: i + 1, params: out.params(&out.rows[r]), value: out.rows[r].value })
         .collect();
     let mut categories = Categories::default();
-    let sharpe_i = TRACKED
-        .iter()
-        .position(|k| *k == "Sharpe Ratio")
-        .unwrap_or(1);
+    let sharpe_i = TRACKED.iter().position(|k| *k == "Sharpe Ratio").unwrap_or(1);
     let ret_i = TRACKED.iter().position(|k| *k == "Return [%]").unwrap_or(0);
-    let tot_i = TRACKED
-        .iter()
-        .position(|k| *k == "Total Return")
-        .unwrap_or(5);
+    let tot_i = TRACKED.iter().position(|k| *k == "Total Return").unwrap_or(5);
     for r in &out.rows {
-        let ret = if r.metrics[ret_i].is_finite() {
-            r.metrics[ret_i]
-        } else {
-            r.metrics[tot_i] * 100.0
-        };
-        let c = if r.error.is_some() {
-            "Poor"
-        } else {
-            category(r.metrics[sharpe_i], ret)
-        };
+        let ret = if r.metrics[ret_i].is_finite() { r.metrics[ret_i] } else { r.metrics[tot_i] * 100.0 };
+        let c = if r.error.is_some() { "Poor" } else { category(r.metrics[sharpe_i], ret) };
         match c {
             "Excellent" => categories.excellent += 1,
             "Good" => categories.good += 1,
@@ -281,11 +244,7 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
         .errors
         .by_code
         .iter()
-        .map(|(c, n, m)| ErrorClass {
-            code: c.as_str(),
-            count: *n,
-            example: m.clone(),
-        })
+        .map(|(c, n, m)| ErrorClass { code: c.as_str(), count: *n, example: m.clone() })
         .collect();
     // Most frequent class first; equal counts by code, so the report is stable.
     errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
@@ -298,11 +257,7 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
         total: out.total(),
         count,
         succeeded,
-        success_rate: if count > 0 {
-            succeeded as f64 / count as f64
-        } else {
-            0.0
-        },
+        success_rate: if count > 0 { succeeded as f64 / count as f64 } else { 0.0 },
         best: ranking.first().cloned(),
         metrics,
         ranking,
@@ -313,12 +268,7 @@ pub fn summarize(strategy: &str, out: &Outcome) -> Summary {
     }
 }
 
-fn recommend(
-    out: &Outcome,
-    metrics: &[MetricSummary],
-    count: usize,
-    succeeded: usize,
-) -> Vec<Recommendation> {
+fn recommend(out: &Outcome, metrics: &[MetricSummary], count: usize, succeeded: usize) -> Vec<Recommendation> {
     let mut recs = Vec::new();
     if out.status != Status::Complete {
         recs.push(Recommendation {
@@ -350,16 +300,8 @@ fn recommend(
             }
         }
         let trades = best.stats.metric("# Trades");
-        let row_trades = out
-            .rows
-            .iter()
-            .find(|r| r.ordinal == best.ordinal)
-            .map(|r| r.metrics[TRADES]);
-        let trades = if trades.is_finite() {
-            trades
-        } else {
-            row_trades.unwrap_or(f64::NAN)
-        };
+        let row_trades = out.rows.iter().find(|r| r.ordinal == best.ordinal).map(|r| r.metrics[TRADES]);
+        let trades = if trades.is_finite() { trades } else { row_trades.unwrap_or(f64::NAN) };
         if trades.is_finite() && trades < MIN_TRADES {
             recs.push(Recommendation {
                 kind: "few_trades",
@@ -439,10 +381,7 @@ pub fn overall(summaries: &[Summary], wall_ms: f64) -> Overall {
     errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
     // Strategies compare by their best value; with mixed objectives or directions the ranking
     // still orders by value (documented), maximize treated as "higher is better".
-    let mut best: Vec<(&Summary, &Ranked)> = summaries
-        .iter()
-        .filter_map(|s| s.best.as_ref().map(|b| (s, b)))
-        .collect();
+    let mut best: Vec<(&Summary, &Ranked)> = summaries.iter().filter_map(|s| s.best.as_ref().map(|b| (s, b))).collect();
     best.sort_by(|a, b| {
         let (x, y) = (a.1.value, b.1.value);
         let flip = |s: &Summary, v: f64| if s.maximize { v } else { -v };
@@ -464,11 +403,7 @@ pub fn overall(summaries: &[Summary], wall_ms: f64) -> Overall {
         total,
         count,
         succeeded,
-        success_rate: if count > 0 {
-            succeeded as f64 / count as f64
-        } else {
-            0.0
-        },
+        success_rate: if count > 0 { succeeded as f64 / count as f64 } else { 0.0 },
         ranking,
         categories,
         efficiency: Efficiency::new(count, wall_ms),

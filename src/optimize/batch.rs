@@ -8,11 +8,9 @@
 
 use super::aggregate::{overall, summarize, Overall, Summary};
 use super::config::{OptimizeConfig, Plan};
-use super::engine::{
-    CancelToken, Clock, Evaluate, Observer, Options, Outcome, Progress, Row, Runner, Status,
-};
-use super::export::executive_summary;
+use super::engine::{CancelToken, Clock, Evaluate, Observer, Options, Outcome, Progress, Row, Runner, Status};
 use super::params::Params;
+use super::export::executive_summary;
 use super::report::Report;
 use crate::{Error, ErrorCode, Result};
 use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
@@ -40,15 +38,12 @@ impl<'de> Deserialize<'de> for SpecificConfigs {
             fn visit_none<E: serde::de::Error>(self) -> std::result::Result<SpecificConfigs, E> {
                 Ok(SpecificConfigs::default())
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<SpecificConfigs, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<SpecificConfigs, A::Error> {
                 let mut out = Vec::new();
                 while let Some(k) = m.next_key::<String>()? {
-                    let v = m.next_value::<Option<OptimizeConfig>>().map_err(|e| {
-                        A::Error::custom(format!("strategy_specific_configs.{k}: {e}"))
-                    })?;
+                    let v = m
+                        .next_value::<Option<OptimizeConfig>>()
+                        .map_err(|e| A::Error::custom(format!("strategy_specific_configs.{k}: {e}")))?;
                     out.push((k, v));
                 }
                 Ok(SpecificConfigs(out))
@@ -103,10 +98,9 @@ pub struct BatchPlan {
 
 fn positive_ms(v: Option<f64>, path: &str) -> Result<Option<f64>> {
     match v {
-        Some(t) if !(t.is_finite() && t > 0.0) => Err(Error::invalid_parameter(format!(
-            "{path} must be > 0 ms, got {t}"
-        ))
-        .with("path", path)),
+        Some(t) if !(t.is_finite() && t > 0.0) => {
+            Err(Error::invalid_parameter(format!("{path} must be > 0 ms, got {t}")).with("path", path))
+        }
         other => Ok(other),
     }
 }
@@ -114,66 +108,45 @@ fn positive_ms(v: Option<f64>, path: &str) -> Result<Option<f64>> {
 impl BatchRequest {
     /// Validates every job (spaces, constraints, grid sizes) before anything runs.
     pub fn plan(&self) -> Result<BatchPlan> {
-        let strategies = self
-            .strategies
-            .as_ref()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::invalid_strategy("strategies must list at least one strategy name")
-                    .with("path", "strategies")
-            })?;
+        let strategies = self.strategies.as_ref().filter(|s| !s.is_empty()).ok_or_else(|| {
+            Error::invalid_strategy("strategies must list at least one strategy name").with("path", "strategies")
+        })?;
         if strategies.len() > MAX_JOBS {
-            return Err(Error::resource_limit(format!(
-                "{} strategies is more than the limit of {MAX_JOBS}",
-                strategies.len()
-            ))
-            .with("path", "strategies")
-            .with("size", strategies.len())
-            .with("limit", MAX_JOBS));
+            return Err(Error::resource_limit(format!("{} strategies is more than the limit of {MAX_JOBS}", strategies.len()))
+                .with("path", "strategies")
+                .with("size", strategies.len())
+                .with("limit", MAX_JOBS));
         }
         for (i, s) in strategies.iter().enumerate() {
             if s.trim().is_empty() {
-                return Err(Error::invalid_strategy(format!("strategies[{i}] is empty"))
-                    .with("path", format!("strategies[{i}]")));
+                return Err(Error::invalid_strategy(format!("strategies[{i}] is empty")).with("path", format!("strategies[{i}]")));
             }
             if strategies[..i].contains(s) {
-                return Err(Error::invalid_strategy(format!(
-                    "strategies[{i}] '{s}' is listed twice"
-                ))
-                .with("path", format!("strategies[{i}]")));
+                return Err(Error::invalid_strategy(format!("strategies[{i}] '{s}' is listed twice"))
+                    .with("path", format!("strategies[{i}]")));
             }
         }
         let parallel_jobs = match self.parallel_jobs {
             None => 0,
             Some(x) if x.is_finite() && x >= 1.0 && x.fract() == 0.0 && x <= 1024.0 => x as usize,
             Some(x) => {
-                return Err(Error::invalid_parameter(format!(
-                    "parallel_jobs must be a whole number in [1, 1024], got {x}"
-                ))
-                .with("path", "parallel_jobs"))
+                return Err(Error::invalid_parameter(format!("parallel_jobs must be a whole number in [1, 1024], got {x}"))
+                    .with("path", "parallel_jobs"))
             }
         };
         let common = self.common_config.clone().unwrap_or_default();
-        let specific: &[(String, Option<OptimizeConfig>)] = self
-            .strategy_specific_configs
-            .as_ref()
-            .map(|s| s.0.as_slice())
-            .unwrap_or(&[]);
+        let specific: &[(String, Option<OptimizeConfig>)] =
+            self.strategy_specific_configs.as_ref().map(|s| s.0.as_slice()).unwrap_or(&[]);
         let mut warnings = Vec::new();
         for (k, _) in specific {
             if !strategies.contains(k) {
-                warnings.push(format!(
-                    "strategy_specific_configs.{k} is ignored: '{k}' is not in strategies"
-                ));
+                warnings.push(format!("strategy_specific_configs.{k} is ignored: '{k}' is not in strategies"));
             }
         }
         let mut jobs = Vec::with_capacity(strategies.len());
         for s in strategies {
             let (cfg, path) = match specific.iter().find(|(k, _)| k == s) {
-                Some((_, Some(c))) => (
-                    c.clone().over(&common),
-                    format!("strategy_specific_configs.{s}"),
-                ),
+                Some((_, Some(c))) => (c.clone().over(&common), format!("strategy_specific_configs.{s}")),
                 _ => (common.clone(), "common_config".to_string()),
             };
             if let Some(named) = &cfg.strategy {
@@ -187,11 +160,7 @@ impl BatchRequest {
             let mut cfg = cfg;
             cfg.strategy = Some(s.clone());
             let plan = cfg.plan(&path, None)?;
-            jobs.push(Job {
-                strategy: s.clone(),
-                path,
-                plan,
-            });
+            jobs.push(Job { strategy: s.clone(), path, plan });
         }
         Ok(BatchPlan {
             jobs,
@@ -251,28 +220,11 @@ pub struct BatchRunner<'a> {
 
 impl<'a> BatchRunner<'a> {
     /// `evaluators[i]` serves `plan.jobs[i]`; an Err there fails that job only.
-    pub fn new(
-        plan: &'a BatchPlan,
-        evaluators: &'a [Result<Box<dyn Evaluate + 'a>>],
-        base: Options,
-    ) -> Self {
+    pub fn new(plan: &'a BatchPlan, evaluators: &'a [Result<Box<dyn Evaluate + 'a>>], base: Options) -> Self {
         let clock = base.clock.clone();
         let started = clock();
-        let base = Options {
-            parallel: base.parallel && plan.parallel_jobs != 1,
-            ..base
-        };
-        BatchRunner {
-            plan,
-            evaluators,
-            base,
-            clock,
-            started,
-            index: 0,
-            current: None,
-            done_before: 0,
-            results: Vec::new(),
-        }
+        let base = Options { parallel: base.parallel && plan.parallel_jobs != 1, ..base };
+        BatchRunner { plan, evaluators, base, clock, started, index: 0, current: None, done_before: 0, results: Vec::new() }
     }
 
     pub fn cancel_token(&self) -> CancelToken {
@@ -295,62 +247,25 @@ impl<'a> BatchRunner<'a> {
             let remaining = self.plan.timeout_ms.map(|t| t - elapsed);
             if self.base.cancel.is_cancelled() || remaining.is_some_and(|r| r <= 0.0) {
                 // Not started: marked, not silently dropped.
-                let status = if self.base.cancel.is_cancelled() {
-                    Status::Cancelled
-                } else {
-                    Status::TimedOut
-                };
+                let status = if self.base.cancel.is_cancelled() { Status::Cancelled } else { Status::TimedOut };
                 let e = if status == Status::Cancelled {
-                    Error::cancelled(format!(
-                        "job '{}' cancelled before it started",
-                        job.strategy
-                    ))
+                    Error::cancelled(format!("job '{}' cancelled before it started", job.strategy))
                 } else {
-                    Error::timeout(format!(
-                        "batch timeout reached before job '{}' started",
-                        job.strategy
-                    ))
+                    Error::timeout(format!("batch timeout reached before job '{}' started", job.strategy))
                 };
-                self.finish_job(
-                    JobOutcome {
-                        strategy: job.strategy.clone(),
-                        status,
-                        error: Some(e),
-                        outcome: None,
-                    },
-                    obs,
-                );
+                self.finish_job(JobOutcome { strategy: job.strategy.clone(), status, error: Some(e), outcome: None }, obs);
                 return Ok(self.index < jobs.len());
             }
             let evaluators = self.evaluators;
             let ev: &'a (dyn Evaluate + 'a) = match evaluators.get(self.index) {
                 Some(Ok(ev)) => ev.as_ref(),
                 Some(Err(e)) => {
-                    self.finish_job(
-                        JobOutcome {
-                            strategy: job.strategy.clone(),
-                            status: Status::Complete,
-                            error: Some(e.clone()),
-                            outcome: None,
-                        },
-                        obs,
-                    );
+                    self.finish_job(JobOutcome { strategy: job.strategy.clone(), status: Status::Complete, error: Some(e.clone()), outcome: None }, obs);
                     return Ok(self.index < jobs.len());
                 }
                 None => {
-                    let e = Error::new(
-                        ErrorCode::Internal,
-                        format!("no evaluator for job '{}'", job.strategy),
-                    );
-                    self.finish_job(
-                        JobOutcome {
-                            strategy: job.strategy.clone(),
-                            status: Status::Complete,
-                            error: Some(e),
-                            outcome: None,
-                        },
-                        obs,
-                    );
+                    let e = Error::new(ErrorCode::Internal, format!("no evaluator for job '{}'", job.strategy));
+                    self.finish_job(JobOutcome { strategy: job.strategy.clone(), status: Status::Complete, error: Some(e), outcome: None }, obs);
                     return Ok(self.index < jobs.len());
                 }
             };
@@ -358,52 +273,21 @@ impl<'a> BatchRunner<'a> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            let opts = job.plan.options(Options {
-                timeout_ms: timeout,
-                ..self.base.clone()
-            });
-            let opts = Options {
-                timeout_ms: timeout,
-                ..opts
-            };
-            self.current = Some(Runner::new(
-                ev,
-                job.plan.candidates.clone(),
-                job.plan.objective.clone(),
-                opts,
-            ));
+            let opts = job.plan.options(Options { timeout_ms: timeout, ..self.base.clone() });
+            let opts = Options { timeout_ms: timeout, ..opts };
+            self.current = Some(Runner::new(ev, job.plan.candidates.clone(), job.plan.objective.clone(), opts));
         }
         let strategy = job.strategy.clone();
         let total = self.total();
         let done_before = self.done_before;
-        let (jobs_n, index, started, clock) =
-            (jobs.len(), self.index, self.started, self.clock.clone());
-        let mut fwd = Forward {
-            inner: obs,
-            strategy: &strategy,
-            done_before,
-            total,
-            jobs: jobs_n,
-            job: index,
-            started,
-            clock,
-        };
-        let Some(runner) = self.current.as_mut() else {
-            return Ok(false);
-        };
+        let (jobs_n, index, started, clock) = (jobs.len(), self.index, self.started, self.clock.clone());
+        let mut fwd = Forward { inner: obs, strategy: &strategy, done_before, total, jobs: jobs_n, job: index, started, clock };
+        let Some(runner) = self.current.as_mut() else { return Ok(false) };
         let more = match runner.step(&mut fwd) {
             Ok(m) => m,
             Err(e) => {
                 self.current = None;
-                self.finish_job(
-                    JobOutcome {
-                        strategy,
-                        status: Status::Complete,
-                        error: Some(e),
-                        outcome: None,
-                    },
-                    obs,
-                );
+                self.finish_job(JobOutcome { strategy, status: Status::Complete, error: Some(e), outcome: None }, obs);
                 return Ok(self.index < jobs.len());
             }
         };
@@ -420,15 +304,7 @@ impl<'a> BatchRunner<'a> {
                     Status::Cancelled => Some(Error::cancelled(format!("job '{strategy}' cancelled; partial results kept"))),
                     _ => None,
                 };
-                self.finish_job(
-                    JobOutcome {
-                        strategy,
-                        status,
-                        error,
-                        outcome: Some(out),
-                    },
-                    obs,
-                );
+                self.finish_job(JobOutcome { strategy, status, error, outcome: Some(out) }, obs);
             }
         }
         Ok(self.index < jobs.len())
@@ -476,11 +352,7 @@ impl Observer for Forward<'_, '_> {
     fn on_progress(&mut self, p: &Progress) {
         let done = self.done_before + p.done;
         let elapsed_ms = (self.clock)() - self.started;
-        let eta_ms = if done > 0 {
-            Some(elapsed_ms / done as f64 * self.total.saturating_sub(done) as f64)
-        } else {
-            None
-        };
+        let eta_ms = if done > 0 { Some(elapsed_ms / done as f64 * self.total.saturating_sub(done) as f64) } else { None };
         self.inner.on_progress(&BatchProgress {
             job: self.job,
             jobs: self.jobs,
@@ -552,34 +424,21 @@ impl BatchReport {
                 JobReport {
                     strategy: j.strategy.clone(),
                     status,
-                    complete: j.outcome.is_some()
-                        && j.status == Status::Complete
-                        && j.error.is_none(),
-                    error: j.error.as_ref().map(|e| JobError {
-                        code: e.code.as_str(),
-                        message: e.message.clone(),
-                    }),
+                    complete: j.outcome.is_some() && j.status == Status::Complete && j.error.is_none(),
+                    error: j.error.as_ref().map(|e| JobError { code: e.code.as_str(), message: e.message.clone() }),
                     report,
                 }
             })
             .collect();
         let summary = overall(&per_strategy, out.elapsed_ms);
         let text = executive_summary(&per_strategy, Some(&summary));
-        BatchReport {
-            jobs,
-            summary,
-            per_strategy,
-            text,
-            warnings: out.warnings.clone(),
-        }
+        BatchReport { jobs, summary, per_strategy, text, warnings: out.warnings.clone() }
     }
 
     /// Adds each job's requested exports (`export: ['csv', 'json']` in its config).
     pub fn with_exports(mut self, out: &BatchOutcome, plan: &BatchPlan) -> Result<BatchReport> {
         for (report, job) in self.jobs.iter_mut().zip(&out.jobs) {
-            let Some(p) = plan.jobs.iter().find(|j| j.strategy == job.strategy) else {
-                continue;
-            };
+            let Some(p) = plan.jobs.iter().find(|j| j.strategy == job.strategy) else { continue };
             if let (Some(r), Some(o)) = (report.report.take(), job.outcome.as_ref()) {
                 report.report = Some(r.with_exports(o, p.plan.export_csv, p.plan.export_json)?);
             }

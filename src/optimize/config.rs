@@ -83,11 +83,8 @@ impl OptimizeConfig {
     /// From a JSON value (tests, batch requests); errors are INVALID_INPUT at `path`.
     pub fn from_json(v: &Value, path: &str) -> Result<OptimizeConfig> {
         OptimizeConfig::deserialize(v).map_err(|e| {
-            Error::invalid_input(format!(
-                "{}: {e}",
-                if path.is_empty() { "config" } else { path }
-            ))
-            .with("path", path)
+            Error::invalid_input(format!("{}: {e}", if path.is_empty() { "config" } else { path }))
+                .with("path", path)
         })
     }
 
@@ -97,19 +94,7 @@ impl OptimizeConfig {
         macro_rules! inherit {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f.clone(); } )* };
         }
-        inherit!(
-            strategy,
-            space,
-            method,
-            constraint,
-            max_tries,
-            seed,
-            top_k,
-            max_combinations,
-            timeout_ms,
-            progress_interval_ms,
-            export
-        );
+        inherit!(strategy, space, method, constraint, max_tries, seed, top_k, max_combinations, timeout_ms, progress_interval_ms, export);
         if self.maximize.is_none() && self.minimize.is_none() {
             self.maximize = base.maximize.clone();
             self.minimize = base.minimize.clone();
@@ -128,44 +113,33 @@ impl OptimizeConfig {
             .clone()
             .or_else(|| default_strategy.map(str::to_string))
             .ok_or_else(|| {
-                Error::invalid_strategy(format!(
-                    "{}: no strategy given",
-                    path_of(prefix, "strategy")
-                ))
-                .with("path", path_of(prefix, "strategy"))
+                Error::invalid_strategy(format!("{}: no strategy given", path_of(prefix, "strategy")))
+                    .with("path", path_of(prefix, "strategy"))
             })?;
         let space_path = path_of(prefix, "space");
         let spec = self.space.as_ref().ok_or_else(|| {
-            Error::invalid_parameter(format!(
-                "{space_path} is missing: give the parameters to search"
-            ))
-            .with("path", space_path.as_str())
+            Error::invalid_parameter(format!("{space_path} is missing: give the parameters to search"))
+                .with("path", space_path.as_str())
         })?;
         let space = Space::parse(spec, &space_path)?;
         let constraint = match &self.constraint {
-            Some(c) if !c.trim().is_empty() => Some(Constraint::compile(
-                c,
-                &space,
-                &path_of(prefix, "constraint"),
-            )?),
+            Some(c) if !c.trim().is_empty() => {
+                Some(Constraint::compile(c, &space, &path_of(prefix, "constraint"))?)
+            }
             _ => None,
         };
         let method = match self.method.as_deref().unwrap_or("grid") {
             "grid" => Method::Grid,
             "random" => {
                 let seed = self.seed.unwrap_or(0.0);
-                if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed < 2f64.powi(64))
-                {
+                if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed < 2f64.powi(64)) {
                     return Err(Error::invalid_parameter(format!(
                         "{}: seed must be a whole number ≥ 0, got {seed}",
                         path_of(prefix, "seed")
                     ))
                     .with("path", path_of(prefix, "seed")));
                 }
-                Method::Random {
-                    max_tries: self.max_tries.unwrap_or(DEFAULT_MAX_TRIES as f64),
-                    seed: seed as u64,
-                }
+                Method::Random { max_tries: self.max_tries.unwrap_or(DEFAULT_MAX_TRIES as f64), seed: seed as u64 }
             }
             other => {
                 return Err(Error::invalid_parameter(format!(
@@ -184,18 +158,9 @@ impl OptimizeConfig {
                 ))
                 .with("path", path_of(prefix, "maximize")))
             }
-            (Some(k), None) => Objective {
-                key: k.clone(),
-                maximize: true,
-            },
-            (None, Some(k)) => Objective {
-                key: k.clone(),
-                maximize: false,
-            },
-            (None, None) => Objective {
-                key: DEFAULT_MAXIMIZE.into(),
-                maximize: true,
-            },
+            (Some(k), None) => Objective { key: k.clone(), maximize: true },
+            (None, Some(k)) => Objective { key: k.clone(), maximize: false },
+            (None, None) => Objective { key: DEFAULT_MAXIMIZE.into(), maximize: true },
         };
         let limit = match self.max_combinations {
             None => DEFAULT_GRID_LIMIT,
@@ -210,21 +175,15 @@ impl OptimizeConfig {
         };
         if let Some(t) = self.timeout_ms {
             if !(t.is_finite() && t > 0.0) {
-                return Err(Error::invalid_parameter(format!(
-                    "{}: must be > 0 ms, got {t}",
-                    path_of(prefix, "timeoutMs")
-                ))
-                .with("path", path_of(prefix, "timeoutMs")));
+                return Err(Error::invalid_parameter(format!("{}: must be > 0 ms, got {t}", path_of(prefix, "timeoutMs")))
+                    .with("path", path_of(prefix, "timeoutMs")));
             }
         }
         let exports = self.export.clone().unwrap_or_default();
         for (i, x) in exports.iter().enumerate() {
             if x != "csv" && x != "json" {
                 let p = path_of(prefix, &format!("export[{i}]"));
-                return Err(Error::invalid_parameter(format!(
-                    "{p}: unknown export '{x}'; use 'csv' or 'json'"
-                ))
-                .with("path", p));
+                return Err(Error::invalid_parameter(format!("{p}: unknown export '{x}'; use 'csv' or 'json'")).with("path", p));
             }
         }
         let candidates = Candidates::build(space, &method, constraint.as_ref(), limit, prefix)?;
@@ -234,10 +193,7 @@ impl OptimizeConfig {
             objective,
             top_k: self.top_k.unwrap_or(10).max(1),
             timeout_ms: self.timeout_ms,
-            progress_interval_ms: self
-                .progress_interval_ms
-                .filter(|x| x.is_finite() && *x >= 0.0)
-                .unwrap_or(100.0),
+            progress_interval_ms: self.progress_interval_ms.filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(100.0),
             export_csv: exports.iter().any(|x| x == "csv"),
             export_json: exports.iter().any(|x| x == "json"),
             backtest: self.backtest.clone(),

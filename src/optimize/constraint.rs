@@ -62,12 +62,7 @@ impl Constraint {
                 .with("variable", var));
             }
         }
-        Ok(Constraint {
-            source: expr.to_string(),
-            tree,
-            names: names.to_vec(),
-            path: path.to_string(),
-        })
+        Ok(Constraint { source: expr.to_string(), tree, names: names.to_vec(), path: path.to_string() })
     }
 
     pub fn source(&self) -> &str {
@@ -77,17 +72,10 @@ impl Constraint {
     /// Whether the combination satisfies the constraint; a non-boolean result or an evaluation
     /// error (type mismatch, assignment) is INVALID_PARAMETER.
     pub fn check(&self, values: &[ParamValue]) -> Result<bool> {
-        let ctx = Vars {
-            names: &self.names,
-            values: values.iter().map(to_value).collect(),
-        };
+        let ctx = Vars { names: &self.names, values: values.iter().map(to_value).collect() };
         self.tree.eval_boolean_with_context(&ctx).map_err(|e| {
-            let combo: Vec<String> = self
-                .names
-                .iter()
-                .zip(values)
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect();
+            let combo: Vec<String> =
+                self.names.iter().zip(values).map(|(n, v)| format!("{n}={v}")).collect();
             Error::invalid_parameter(format!(
                 "{}: constraint '{}' failed for {}: {e}; it must evaluate to true or false",
                 self.path,
@@ -119,30 +107,18 @@ impl Context for Vars<'_> {
     type NumericTypes = DefaultNumericTypes;
 
     fn get_value(&self, identifier: &str) -> Option<&V> {
-        self.names
-            .iter()
-            .position(|n| n == identifier)
-            .and_then(|i| self.values.get(i))
+        self.names.iter().position(|n| n == identifier).and_then(|i| self.values.get(i))
     }
 
-    fn call_function(
-        &self,
-        identifier: &str,
-        _argument: &V,
-    ) -> EvalexprResult<V, DefaultNumericTypes> {
-        Err(EvalexprError::FunctionIdentifierNotFound(
-            identifier.to_string(),
-        ))
+    fn call_function(&self, identifier: &str, _argument: &V) -> EvalexprResult<V, DefaultNumericTypes> {
+        Err(EvalexprError::FunctionIdentifierNotFound(identifier.to_string()))
     }
 
     fn are_builtin_functions_disabled(&self) -> bool {
         false
     }
 
-    fn set_builtin_functions_disabled(
-        &mut self,
-        _disabled: bool,
-    ) -> EvalexprResult<(), DefaultNumericTypes> {
+    fn set_builtin_functions_disabled(&mut self, _disabled: bool) -> EvalexprResult<(), DefaultNumericTypes> {
         Err(EvalexprError::BuiltinFunctionsCannotBeDisabled)
     }
 }

@@ -88,12 +88,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
-        Evaluation {
-            stats: pairs
-                .into_iter()
-                .map(|(k, v)| (Cow::Owned(k.to_string()), Stat::Num(v)))
-                .collect(),
-        }
+        Evaluation { stats: pairs.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), Stat::Num(v))).collect() }
     }
 
     /// A numeric stat (NaN when missing or not a number).
@@ -126,9 +121,7 @@ impl Evaluation {
             .iter()
             .map(|(k, v)| {
                 let v = match v {
-                    Stat::Num(x) => serde_json::Number::from_f64(*x)
-                        .map(Value::Number)
-                        .unwrap_or(Value::Null),
+                    Stat::Num(x) => serde_json::Number::from_f64(*x).map(Value::Number).unwrap_or(Value::Null),
                     Stat::Text(t) => Value::String(t.clone()),
                 };
                 (k.to_string(), v)
@@ -143,9 +136,7 @@ impl Serialize for Evaluation {
         let mut map = s.serialize_map(Some(self.stats.len()))?;
         for (k, v) in &self.stats {
             match v {
-                Stat::Num(x)
-                    if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 && is_count(k) =>
-                {
+                Stat::Num(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 && is_count(k) => {
                     map.serialize_entry(k.as_ref(), &(*x as i64))?
                 }
                 Stat::Num(x) => map.serialize_entry(k.as_ref(), x)?,
@@ -179,14 +170,8 @@ impl<F: Fn(&Params) -> Result<Evaluation> + Sync> Evaluate for F {
 }
 
 /// Stats kept in every compact row (besides the objective) for aggregation.
-pub const TRACKED: [&str; 6] = [
-    "Return [%]",
-    "Sharpe Ratio",
-    "Max. Drawdown [%]",
-    "Win Rate [%]",
-    "# Trades",
-    "Total Return",
-];
+pub const TRACKED: [&str; 6] =
+    ["Return [%]", "Sharpe Ratio", "Max. Drawdown [%]", "Win Rate [%]", "# Trades", "Total Return"];
 
 /// Index of "# Trades" in `TRACKED` (recommendations look at it).
 pub const TRADES: usize = 4;
@@ -346,12 +331,7 @@ pub struct Runner<'a, E: Evaluate + ?Sized> {
 }
 
 impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
-    pub fn new(
-        evaluator: &'a E,
-        cands: Arc<Candidates>,
-        objective: Objective,
-        opts: Options,
-    ) -> Self {
+    pub fn new(evaluator: &'a E, cands: Arc<Candidates>, objective: Objective, opts: Options) -> Self {
         let threads = worker_threads(opts.parallel);
         let started = (opts.clock)();
         Runner {
@@ -445,11 +425,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         Outcome {
             candidates: self.cands,
             objective: self.objective,
-            status: if self.status == Status::Running {
-                Status::Cancelled
-            } else {
-                self.status
-            },
+            status: if self.status == Status::Running { Status::Cancelled } else { self.status },
             rows: self.rows,
             top: self.top,
             errors: self.errors,
@@ -483,13 +459,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         (lo..hi).map(|i| self.eval_one(i)).collect()
     }
 
-    fn fold(
-        &mut self,
-        i: usize,
-        params: Params,
-        res: Result<Evaluation>,
-        obs: &mut dyn Observer,
-    ) -> Result<()> {
+    fn fold(&mut self, i: usize, params: Params, res: Result<Evaluation>, obs: &mut dyn Observer) -> Result<()> {
         let row = match res {
             Ok(ev) => {
                 if !self.key_checked {
@@ -499,21 +469,10 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
                         return Err(Error::invalid_parameter(format!(
                             "unknown stat '{}' to {}; available: {}",
                             self.objective.key,
-                            if self.objective.maximize {
-                                "maximize"
-                            } else {
-                                "minimize"
-                            },
+                            if self.objective.maximize { "maximize" } else { "minimize" },
                             keys.join(", ")
                         ))
-                        .with(
-                            "path",
-                            if self.objective.maximize {
-                                "maximize"
-                            } else {
-                                "minimize"
-                            },
-                        )
+                        .with("path", if self.objective.maximize { "maximize" } else { "minimize" })
                         .with("stat", self.objective.key.as_str()));
                     }
                 }
@@ -523,12 +482,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
                     *m = ev.metric(k);
                 }
                 self.offer_top(i, &params, value, ev);
-                Row {
-                    ordinal: i,
-                    value,
-                    metrics,
-                    error: None,
-                }
+                Row { ordinal: i, value, metrics, error: None }
             }
             Err(e) if e.code == ErrorCode::Cancelled && self.opts.cancel.is_cancelled() => {
                 // Skipped because of cancellation: not a result.
@@ -536,12 +490,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
             }
             Err(e) => {
                 self.errors.add(&e);
-                Row {
-                    ordinal: i,
-                    value: f64::NAN,
-                    metrics: [f64::NAN; TRACKED.len()],
-                    error: Some(e.code),
-                }
+                Row { ordinal: i, value: f64::NAN, metrics: [f64::NAN; TRACKED.len()], error: Some(e.code) }
             }
         };
         obs.on_result(&row, &params);
@@ -563,15 +512,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         if pos >= k {
             return;
         }
-        self.top.insert(
-            pos,
-            TopEntry {
-                ordinal: i,
-                params: params.clone(),
-                value,
-                stats,
-            },
-        );
+        self.top.insert(pos, TopEntry { ordinal: i, params: params.clone(), value, stats });
         self.top.truncate(k);
     }
 
@@ -581,18 +522,11 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
         // A tiny progress interval must not shrink chunks to a few combinations: each chunk is
         // one fork/join on the pool, and below ~10 ms the wake-ups and the wait for the slowest
         // thread eat the speed-up (Chromium, progressIntervalMs 0: 1.1-1.4x on 2 threads).
-        let mut target = self
-            .opts
-            .chunk_ms
-            .min(self.opts.progress_interval_ms.max(MIN_CHUNK_MS));
+        let mut target = self.opts.chunk_ms.min(self.opts.progress_interval_ms.max(MIN_CHUNK_MS));
         if let Some(t) = self.opts.timeout_ms {
             target = target.min((t - (now - self.started)).max(0.0));
         }
-        let want = if per > 0.0 {
-            (target / per).floor() as usize
-        } else {
-            self.chunk * 4
-        };
+        let want = if per > 0.0 { (target / per).floor() as usize } else { self.chunk * 4 };
         let t = self.threads.max(1);
         let want = want.clamp(t, 1 << 16);
         // Round up to a multiple of the thread count so every worker gets a share.
@@ -617,13 +551,7 @@ impl<'a, E: Evaluate + ?Sized> Runner<'a, E> {
             None
         };
         let best = self.top.first().map(|e| (e.params.clone(), e.value));
-        obs.on_progress(&Progress {
-            done,
-            total,
-            best,
-            elapsed_ms,
-            eta_ms,
-        });
+        obs.on_progress(&Progress { done, total, best, elapsed_ms, eta_ms });
     }
 }
 

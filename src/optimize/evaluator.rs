@@ -10,11 +10,9 @@ use super::engine::{Evaluate, Evaluation, Objective, Stat};
 use super::params::Params;
 use super::search::{join, Candidates};
 use super::space::Dim;
+use crate::backtest::{self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace};
 use crate::backtest::vectorbt::{cross_total_return, VbtCross};
 use crate::backtest::SliceSignals;
-use crate::backtest::{
-    self, ma, BacktestConfig, BacktestContext, Crossover, Semantics, Stats, Workspace,
-};
 use crate::series::Ohlcv;
 use crate::signals::strategies::{self, StrategySpec};
 use crate::{Error, Result};
@@ -22,6 +20,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+
 
 /// Cached indicator series are bounded by this many bytes; periods beyond it are computed
 /// per evaluation into per-thread buffers (slower, memory-flat).
@@ -50,11 +49,7 @@ pub struct BacktestEvaluator<'a> {
 /// The registry entry for `name` (or an alias), or INVALID_STRATEGY with `path`.
 pub fn strategy_spec(name: &str, path: &str) -> Result<&'static StrategySpec> {
     strategies::find(name).map_err(|e| {
-        Error {
-            message: format!("{path}: {}", e.message),
-            ..e
-        }
-        .with("path", path)
+        Error { message: format!("{path}: {}", e.message), ..e }.with("path", path)
     })
 }
 
@@ -92,28 +87,19 @@ impl<'a> BacktestEvaluator<'a> {
                 check_dim(p, dim, &join(prefix, &format!("space.{name}")))?;
             }
         }
-        let config = BacktestConfig::from_json(&Value::Object(backtest_config.clone()), &[])
-            .map_err(|mut e| {
-                if let Some(p) = e
-                    .detail("parameter")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                {
-                    e = e.with("path", join(prefix, &p));
-                }
-                e
-            })?;
+        let config = BacktestConfig::from_json(&Value::Object(backtest_config.clone()), &[]).map_err(|mut e| {
+            if let Some(p) = e.detail("parameter").and_then(Value::as_str).map(str::to_string) {
+                e = e.with("path", join(prefix, &p));
+            }
+            e
+        })?;
         let ctx = BacktestContext::new(data)?;
         // SmaCross: each distinct period once, up to the cache budget.
         let mut periods: Vec<usize> = Vec::new();
         let sma_params: &[(&str, f64)] = if is_sma_cross(spec) { &params } else { &[] };
         for (pname, default) in sma_params {
             let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == pname) {
-                Some(dim) => candidates
-                    .distinct_values(dim)
-                    .iter()
-                    .filter_map(|v| v.as_f64())
-                    .collect(),
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
                 None => vec![*default],
             };
             for v in vals {
@@ -142,27 +128,12 @@ impl<'a> BacktestEvaluator<'a> {
         let sma: HashMap<usize, Vec<f64>> = periods.iter().map(compute).collect();
         let mut rsi = HashMap::new();
         if spec.name == "RSI" {
-            let vals: Vec<f64> = match candidates
-                .space
-                .names
-                .iter()
-                .position(|n| n == "timeperiod")
-            {
-                Some(dim) => candidates
-                    .distinct_values(dim)
-                    .iter()
-                    .filter_map(|v| v.as_f64())
-                    .collect(),
-                None => params
-                    .iter()
-                    .filter(|(n, _)| *n == "timeperiod")
-                    .map(|(_, d)| *d)
-                    .collect(),
+            let vals: Vec<f64> = match candidates.space.names.iter().position(|n| n == "timeperiod") {
+                Some(dim) => candidates.distinct_values(dim).iter().filter_map(|v| v.as_f64()).collect(),
+                None => params.iter().filter(|(n, _)| *n == "timeperiod").map(|(_, d)| *d).collect(),
             };
             for v in vals {
-                let Ok(n) = period(v, data.len(), "timeperiod") else {
-                    continue;
-                };
+                let Ok(n) = period(v, data.len(), "timeperiod") else { continue };
                 if (rsi.len() + 1) * per_series > CACHE_BYTES {
                     break;
                 }
@@ -173,17 +144,8 @@ impl<'a> BacktestEvaluator<'a> {
                 }
             }
         }
-        let lean = is_sma_cross(spec)
-            && config.semantics == Semantics::Vectorbt
-            && LEAN_KEYS.contains(&objective.key.as_str());
-        Ok(BacktestEvaluator {
-            ctx,
-            config,
-            spec,
-            sma,
-            rsi,
-            lean,
-        })
+        let lean = is_sma_cross(spec) && config.semantics == Semantics::Vectorbt && LEAN_KEYS.contains(&objective.key.as_str());
+        Ok(BacktestEvaluator { ctx, config, spec, sma, rsi, lean })
     }
 
     /// Indicator series computed up front and shared by all combinations.
@@ -203,12 +165,7 @@ impl<'a> BacktestEvaluator<'a> {
     }
 
     /// Runs `f` with the two SMA series (cached, or computed into this thread's buffers).
-    fn with_series<R>(
-        &self,
-        n1: usize,
-        n2: usize,
-        f: impl FnOnce(&[f64], &[f64], &mut Workspace) -> R,
-    ) -> R {
+    fn with_series<R>(&self, n1: usize, n2: usize, f: impl FnOnce(&[f64], &[f64], &mut Workspace) -> R) -> R {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (ws, b1, b2) = &mut *guard;
@@ -239,70 +196,35 @@ impl<'a> BacktestEvaluator<'a> {
         }
         let (n1, n2) = self.periods(p)?;
         self.with_series(n1, n2, |fast, slow, ws| match self.config.semantics {
-            Semantics::BacktestingPy => {
-                backtest::evaluate(&self.ctx, ws, &mut Crossover::new(fast, slow), &self.config)
-            }
-            Semantics::Vectorbt => {
-                backtest::evaluate(&self.ctx, ws, &mut VbtCross::new(fast, slow), &self.config)
-            }
+            Semantics::BacktestingPy => backtest::evaluate(&self.ctx, ws, &mut Crossover::new(fast, slow), &self.config),
+            Semantics::Vectorbt => backtest::evaluate(&self.ctx, ws, &mut VbtCross::new(fast, slow), &self.config),
         })
     }
 
     /// Any registry strategy: validated parameters → signal table → backtest.
     fn registry_stats(&self, p: &Params) -> Result<Stats> {
-        let given: Map<String, Value> = p
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_json()))
-            .collect();
+        let given: Map<String, Value> = p.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
         let params = strategies::resolve_params(self.spec, &Value::Object(given))?;
         if self.spec.name == "RSI" {
             if let Some(rsi) = self.rsi.get(&(params.get("timeperiod") as usize)) {
-                let mut source = RsiCross {
-                    rsi,
-                    lower: params.get("lower"),
-                    upper: params.get("upper"),
-                    warmup: backtest::first_valid(rsi),
-                };
-                return SCRATCH.with(|cell| {
-                    backtest::evaluate(
-                        &self.ctx,
-                        &mut cell.borrow_mut().0,
-                        &mut source,
-                        &self.config,
-                    )
-                });
+                let mut source = RsiCross { rsi, lower: params.get("lower"), upper: params.get("upper"), warmup: backtest::first_valid(rsi) };
+                return SCRATCH.with(|cell| backtest::evaluate(&self.ctx, &mut cell.borrow_mut().0, &mut source, &self.config));
             }
         }
         let table = strategies::generate_with(&params, self.ctx.data, self.config.semantics)?;
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let ws = &mut guard.0;
-            backtest::evaluate(
-                &self.ctx,
-                ws,
-                &mut SliceSignals {
-                    signals: &table.signal,
-                    warmup: table.warmup,
-                },
-                &self.config,
-            )
+            backtest::evaluate(&self.ctx, ws, &mut SliceSignals { signals: &table.signal, warmup: table.warmup }, &self.config)
         })
     }
 
     fn lean_eval(&self, p: &Params) -> Result<Evaluation> {
         let (n1, n2) = self.periods(p)?;
         let (ret, trades) = self.with_series(n1, n2, |fast, slow, _| {
-            cross_total_return(
-                &self.ctx.data.close,
-                fast,
-                slow,
-                self.config.commission,
-                self.config.cash,
-            )
+            cross_total_return(&self.ctx.data.close, fast, slow, self.config.commission, self.config.cash)
         });
-        let mut ev = Evaluation {
-            stats: Vec::with_capacity(4),
-        };
+        let mut ev = Evaluation { stats: Vec::with_capacity(4) };
         ev.push("Total Return", ret);
         ev.push("Return [%]", ret * 100.0);
         ev.push("Equity Final [$]", self.config.cash * (1.0 + ret));
@@ -380,14 +302,9 @@ impl backtest::SignalSource for RsiCross<'_> {
 /// Every stat as a number, in backtesting.py's order (`Start`/`End` as ms since the epoch);
 /// vectorbt runs also report vectorbt's `Total Return` (a fraction).
 fn numeric(stats: &Stats, semantics: Semantics) -> Evaluation {
-    let mut ev = Evaluation {
-        stats: Vec::with_capacity(Stats::KEYS.len() + 1),
-    };
+    let mut ev = Evaluation { stats: Vec::with_capacity(Stats::KEYS.len() + 1) };
     for k in Stats::KEYS {
-        ev.stats.push((
-            Cow::Borrowed(k),
-            Stat::Num(stats.get(k).unwrap_or(f64::NAN)),
-        ));
+        ev.stats.push((Cow::Borrowed(k), Stat::Num(stats.get(k).unwrap_or(f64::NAN))));
     }
     if semantics == Semantics::Vectorbt {
         ev.push("Total Return", stats.return_pct / 100.0);
@@ -408,19 +325,13 @@ fn moving_average(semantics: Semantics, close: &[f64], n: usize, out: &mut [f64]
 fn check_dim(p: &strategies::ParamSpec, dim: &Dim, path: &str) -> Result<()> {
     if let Dim::Values(vals) = dim {
         if let Some(bad) = vals.iter().find(|v| v.as_f64().is_none()) {
-            return Err(Error::invalid_parameter(format!(
-                "{path}: '{}' takes numbers, got {bad}",
-                p.name
-            ))
-            .with("path", path)
-            .with("parameter", p.name));
+            return Err(Error::invalid_parameter(format!("{path}: '{}' takes numbers, got {bad}", p.name))
+                .with("path", path)
+                .with("parameter", p.name));
         }
     }
     let fractional = match dim {
-        Dim::Values(vals) => vals
-            .iter()
-            .filter_map(|v| v.as_f64())
-            .any(|x| x.fract() != 0.0),
+        Dim::Values(vals) => vals.iter().filter_map(|v| v.as_f64()).any(|x| x.fract() != 0.0),
         Dim::Range { start, step, .. } => start.fract() != 0.0 || step.fract() != 0.0,
         Dim::QUniform { q, .. } => q.fract() != 0.0,
         Dim::RandInt { .. } => false,
@@ -460,20 +371,10 @@ fn period(v: f64, bars: usize, name: &str) -> Result<usize> {
 
 /// One evaluator per batch job, all validated up front: the first bad strategy, parameter
 /// name or backtest option fails the whole request with its path.
-pub fn batch_evaluators<'a>(
-    data: &'a Ohlcv,
-    plan: &BatchPlan,
-) -> Result<Vec<Result<Box<dyn Evaluate + 'a>>>> {
+pub fn batch_evaluators<'a>(data: &'a Ohlcv, plan: &BatchPlan) -> Result<Vec<Result<Box<dyn Evaluate + 'a>>>> {
     let mut out: Vec<Result<Box<dyn Evaluate + 'a>>> = Vec::with_capacity(plan.jobs.len());
     for job in &plan.jobs {
-        let ev = BacktestEvaluator::new(
-            data,
-            &job.strategy,
-            &job.plan.backtest,
-            &job.plan.candidates,
-            &job.plan.objective,
-            &job.path,
-        )?;
+        let ev = BacktestEvaluator::new(data, &job.strategy, &job.plan.backtest, &job.plan.candidates, &job.plan.objective, &job.path)?;
         out.push(Ok(Box::new(ev)));
     }
     Ok(out)

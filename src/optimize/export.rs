@@ -13,37 +13,17 @@ pub fn to_csv(out: &Outcome) -> Result<String> {
     header.push("value".into());
     header.extend(TRACKED.iter().map(|s| s.to_string()));
     header.push("error".into());
-    let csv_err = |e: csv::Error| {
-        Error::new(
-            crate::ErrorCode::Internal,
-            format!("CSV export failed: {e}"),
-        )
-    };
+    let csv_err = |e: csv::Error| Error::new(crate::ErrorCode::Internal, format!("CSV export failed: {e}"));
     w.write_record(&header).map_err(csv_err)?;
     for r in &out.rows {
-        let mut rec: Vec<String> = out
-            .candidates
-            .values(r.ordinal)
-            .iter()
-            .map(|v| v.to_string())
-            .collect();
+        let mut rec: Vec<String> = out.candidates.values(r.ordinal).iter().map(|v| v.to_string()).collect();
         rec.push(fmt_num(r.value));
         rec.extend(r.metrics.iter().map(|&m| fmt_num(m)));
         rec.push(r.error.map(|c| c.as_str().to_string()).unwrap_or_default());
         w.write_record(&rec).map_err(csv_err)?;
     }
-    let bytes = w.into_inner().map_err(|e| {
-        Error::new(
-            crate::ErrorCode::Internal,
-            format!("CSV export failed: {e}"),
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            crate::ErrorCode::Internal,
-            format!("CSV export failed: {e}"),
-        )
-    })
+    let bytes = w.into_inner().map_err(|e| Error::new(crate::ErrorCode::Internal, format!("CSV export failed: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::new(crate::ErrorCode::Internal, format!("CSV export failed: {e}")))
 }
 
 /// Empty for NaN (like pandas' to_csv), shortest round-trip form otherwise.
@@ -62,10 +42,7 @@ pub fn to_json(out: &Outcome, summary: &Summary) -> serde_json::Value {
         .iter()
         .map(|r| {
             let mut o = serde_json::Map::new();
-            o.insert(
-                "params".into(),
-                serde_json::Value::Object(out.params(r).to_json()),
-            );
+            o.insert("params".into(), serde_json::Value::Object(out.params(r).to_json()));
             o.insert("value".into(), num(r.value));
             for (k, &m) in TRACKED.iter().zip(&r.metrics) {
                 if m.is_finite() {
@@ -85,9 +62,7 @@ pub fn to_json(out: &Outcome, summary: &Summary) -> serde_json::Value {
 }
 
 fn num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x)
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
+    serde_json::Number::from_f64(x).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
 }
 
 /// A short plain-text report for people: what ran, what won, how reliable it looks.
@@ -106,20 +81,12 @@ pub fn executive_summary(summaries: &[Summary], overall: Option<&Overall>) -> St
             o.efficiency.combinations_per_second
         );
         if let Some(top) = o.ranking.first() {
-            let _ = writeln!(
-                s,
-                "Best strategy: {} ({}) with {} = {:.6}.",
-                top.strategy, top.params, top.objective, top.value
-            );
+            let _ = writeln!(s, "Best strategy: {} ({}) with {} = {:.6}.", top.strategy, top.params, top.objective, top.value);
         }
     }
     for sm in summaries {
         let _ = writeln!(s);
-        let dir = if sm.maximize {
-            "maximizing"
-        } else {
-            "minimizing"
-        };
+        let dir = if sm.maximize { "maximizing" } else { "minimizing" };
         let _ = writeln!(
             s,
             "{}: {} of {} combinations ({:.1}% succeeded, {}), {dir} {}.",
@@ -132,11 +99,7 @@ pub fn executive_summary(summaries: &[Summary], overall: Option<&Overall>) -> St
         );
         match &sm.best {
             Some(b) => {
-                let _ = writeln!(
-                    s,
-                    "  Best: {} → {} = {:.6}.",
-                    b.params, sm.objective, b.value
-                );
+                let _ = writeln!(s, "  Best: {} → {} = {:.6}.", b.params, sm.objective, b.value);
             }
             None => {
                 let _ = writeln!(s, "  No successful combination.");

@@ -42,9 +42,7 @@ pub fn heatmap(out: &Outcome) -> Option<Heatmap> {
         if r.error.is_some() || r.value.is_nan() {
             continue;
         }
-        let Some(idx) = out.candidates.grid_index(r.ordinal) else {
-            continue;
-        };
+        let Some(idx) = out.candidates.grid_index(r.ordinal) else { continue };
         let c = space.grid_coords(idx);
         let cell = &mut values[c[a] as usize][c[b] as usize];
         match cell {

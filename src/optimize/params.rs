@@ -55,9 +55,7 @@ pub(crate) fn num_json(x: f64) -> Value {
     if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 {
         Value::from(x as i64)
     } else {
-        serde_json::Number::from_f64(x)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)
+        serde_json::Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
     }
 }
 
@@ -74,9 +72,7 @@ impl fmt::Display for ParamValue {
 impl Serialize for ParamValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            ParamValue::Num(x)
-                if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 =>
-            {
+            ParamValue::Num(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
                 s.serialize_i64(*x as i64)
             }
             ParamValue::Num(x) => s.serialize_f64(*x),
@@ -99,10 +95,7 @@ impl Params {
     }
 
     pub fn get(&self, name: &str) -> Option<&ParamValue> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .and_then(|i| self.values.get(i))
+        self.names.iter().position(|n| n == name).and_then(|i| self.values.get(i))
     }
 
     pub fn get_f64(&self, name: &str) -> Option<f64> {
@@ -110,17 +103,12 @@ impl Params {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ParamValue)> {
-        self.names
-            .iter()
-            .map(String::as_str)
-            .zip(self.values.iter())
+        self.names.iter().map(String::as_str).zip(self.values.iter())
     }
 
     /// As a JSON object in dimension order.
     pub fn to_json(&self) -> serde_json::Map<String, Value> {
-        self.iter()
-            .map(|(k, v)| (k.to_string(), v.to_json()))
-            .collect()
+        self.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()
     }
 }
 

@@ -5,9 +5,9 @@ use super::aggregate::{summarize, Summary};
 use super::engine::{Evaluation, Outcome};
 use super::export::{executive_summary, to_csv, to_json};
 use super::heatmap::{heatmap, Heatmap};
+use crate::Result;
 use super::params::Params;
 use super::search::Candidates;
-use crate::Result;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use std::sync::Arc;
@@ -45,11 +45,7 @@ impl ResultRows {
     }
 
     pub fn get(&self, i: usize) -> Option<ResultRow> {
-        self.rows.get(i).map(|&(ordinal, value, error)| ResultRow {
-            params: self.candidates.params(ordinal),
-            value,
-            error,
-        })
+        self.rows.get(i).map(|&(ordinal, value, error)| ResultRow { params: self.candidates.params(ordinal), value, error })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = ResultRow> + '_ {
@@ -103,11 +99,7 @@ impl Report {
         let top: Vec<Best> = out
             .top
             .iter()
-            .map(|e| Best {
-                params: e.params.clone(),
-                value: e.value,
-                stats: e.stats.clone(),
-            })
+            .map(|e| Best { params: e.params.clone(), value: e.value, stats: e.stats.clone() })
             .collect();
         let summary = summarize(strategy, out);
         let text = executive_summary(std::slice::from_ref(&summary), None);
@@ -118,11 +110,7 @@ impl Report {
             best: top.first().cloned(),
             results: ResultRows {
                 candidates: out.candidates.clone(),
-                rows: out
-                    .rows
-                    .iter()
-                    .map(|r| (r.ordinal, r.value, r.error.map(|c| c.as_str())))
-                    .collect(),
+                rows: out.rows.iter().map(|r| (r.ordinal, r.value, r.error.map(|c| c.as_str()))).collect(),
             },
             top,
             heatmap: heatmap(out),

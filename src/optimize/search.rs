@@ -23,10 +23,7 @@ pub const DEFAULT_MAX_TRIES: u64 = 100;
 pub enum Method {
     Grid,
     /// `max_tries`: a count (≥ 1) or, in (0, 1), a fraction of the grid size (discrete spaces).
-    Random {
-        max_tries: f64,
-        seed: u64,
-    },
+    Random { max_tries: f64, seed: u64 },
 }
 
 /// `prefix.key`, or `key` at the top level.
@@ -83,11 +80,7 @@ impl Candidates {
                     }
                     keep.push(i);
                 }
-                Ok(Candidates {
-                    space,
-                    kind: Kind::Grid(keep),
-                    considered: size,
-                })
+                Ok(Candidates { space, kind: Kind::Grid(keep), considered: size })
             }
             Method::Random { max_tries, seed } => {
                 let tries = if *max_tries > 0.0 && *max_tries < 1.0 {
@@ -127,13 +120,8 @@ impl Candidates {
                     draws += 1;
                     let v = space.sample(&mut rng);
                     // Duplicates are dropped: re-running a backtest gives the same numbers.
-                    let key: Vec<(u8, u64, String)> = v
-                        .iter()
-                        .map(|p| {
-                            let (a, b, c) = p.key();
-                            (a, b, c.to_string())
-                        })
-                        .collect();
+                    let key: Vec<(u8, u64, String)> =
+                        v.iter().map(|p| { let (a, b, c) = p.key(); (a, b, c.to_string()) }).collect();
                     if seen.contains(&key) {
                         continue;
                     }
@@ -146,11 +134,7 @@ impl Candidates {
                     seen.insert(key);
                     out.push(v);
                 }
-                Ok(Candidates {
-                    space,
-                    kind: Kind::Random(out),
-                    considered: draws,
-                })
+                Ok(Candidates { space, kind: Kind::Random(out), considered: draws })
             }
         }
     }

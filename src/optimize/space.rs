@@ -22,10 +22,7 @@ impl<'de> Deserialize<'de> for SpaceSpec {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object mapping parameter names to values or ranges")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<SpaceSpec, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<SpaceSpec, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = m.next_entry::<String, Value>()? {
                     out.push((k, v));
@@ -41,13 +38,9 @@ impl SpaceSpec {
     /// From a JSON object (key order as the `Map` holds it).
     pub fn from_json(v: &Value, path: &str) -> Result<Self> {
         match v {
-            Value::Object(m) => Ok(SpaceSpec(
-                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            )),
-            _ => Err(Error::invalid_parameter(format!(
-                "{path} must be an object of parameter → values"
-            ))
-            .with("path", path)),
+            Value::Object(m) => Ok(SpaceSpec(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
+            _ => Err(Error::invalid_parameter(format!("{path} must be an object of parameter → values"))
+                .with("path", path)),
         }
     }
 }
@@ -85,10 +78,7 @@ impl Dim {
     /// The i-th value of a discrete dimension (i < len).
     pub fn value(&self, i: u64) -> ParamValue {
         match self {
-            Dim::Values(v) => v
-                .get(i as usize)
-                .cloned()
-                .unwrap_or(ParamValue::Num(f64::NAN)),
+            Dim::Values(v) => v.get(i as usize).cloned().unwrap_or(ParamValue::Num(f64::NAN)),
             Dim::Range { start, step, .. } => ParamValue::Num(start + i as f64 * step),
             Dim::RandInt { lo, .. } => ParamValue::Num((*lo + i as i64) as f64),
             Dim::QUniform { lo, q, .. } => ParamValue::Num(((lo / q).round() + i as f64) * q),
@@ -104,12 +94,7 @@ impl Dim {
                 if nums.is_empty() {
                     None
                 } else {
-                    Some(
-                        nums.iter()
-                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                                (a.min(x), b.max(x))
-                            }),
-                    )
+                    Some(nums.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x))))
                 }
             }
             Dim::Range { start, step, count } => {
@@ -135,9 +120,7 @@ impl Dim {
                 // Clamp: exp(ln(x)) can land one ulp outside the user's bounds.
                 ParamValue::Num((a + unit(rng) * (b - a)).exp().clamp(*lo, *hi))
             }
-            Dim::QUniform { lo, hi, q } => {
-                ParamValue::Num(((lo + unit(rng) * (hi - lo)) / q).round() * q)
-            }
+            Dim::QUniform { lo, hi, q } => ParamValue::Num(((lo + unit(rng) * (hi - lo)) / q).round() * q),
             _ => {
                 let n = self.len().unwrap_or(1).max(1);
                 self.value(below(rng, n))
@@ -167,10 +150,8 @@ impl Space {
     /// Parses every dimension; errors are INVALID_PARAMETER with `path` = `<path>.<name>`.
     pub fn parse(spec: &SpaceSpec, path: &str) -> Result<Space> {
         if spec.0.is_empty() {
-            return Err(Error::invalid_parameter(format!(
-                "{path} is empty: give at least one parameter"
-            ))
-            .with("path", path));
+            return Err(Error::invalid_parameter(format!("{path} is empty: give at least one parameter"))
+                .with("path", path));
         }
         let mut names = Vec::with_capacity(spec.0.len());
         let mut dims = Vec::with_capacity(spec.0.len());
@@ -182,10 +163,7 @@ impl Space {
             dims.push(parse_dim(v, &p)?);
             names.push(name.clone());
         }
-        Ok(Space {
-            names: names.into(),
-            dims,
-        })
+        Ok(Space { names: names.into(), dims })
     }
 
     pub fn len(&self) -> usize {
@@ -250,12 +228,7 @@ impl Space {
 
     /// Indices of the dimensions that take more than one value.
     pub fn varying(&self) -> Vec<usize> {
-        self.dims
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.len() != Some(1))
-            .map(|(i, _)| i)
-            .collect()
+        self.dims.iter().enumerate().filter(|(_, d)| d.len() != Some(1)).map(|(i, _)| i).collect()
     }
 }
 
@@ -266,10 +239,7 @@ fn bad(path: &str, msg: String) -> Error {
 fn finite(v: &Value, path: &str, what: &str) -> Result<f64> {
     match v.as_f64() {
         Some(x) if x.is_finite() => Ok(x),
-        _ => Err(bad(
-            path,
-            format!("{what} must be a finite number, got {v}"),
-        )),
+        _ => Err(bad(path, format!("{what} must be a finite number, got {v}"))),
     }
 }
 
@@ -279,10 +249,7 @@ fn bounds(v: &Value, path: &str, form: &str, n: usize) -> Result<Vec<f64>> {
         let shape = if n == 2 { "[lo, hi]" } else { "[lo, hi, q]" };
         bad(path, format!("{{{form}: ...}} takes {shape}, got {v}"))
     })?;
-    arr.iter()
-        .enumerate()
-        .map(|(i, x)| finite(x, path, &format!("{form}[{i}]")))
-        .collect()
+    arr.iter().enumerate().map(|(i, x)| finite(x, path, &format!("{form}[{i}]"))).collect()
 }
 
 fn parse_dim(v: &Value, path: &str) -> Result<Dim> {
@@ -295,16 +262,11 @@ fn parse_dim(v: &Value, path: &str) -> Result<Dim> {
             if m.contains_key("start") || m.contains_key("stop") || m.contains_key("step") {
                 for k in m.keys() {
                     if !matches!(k.as_str(), "start" | "stop" | "step") {
-                        return Err(bad(
-                            path,
-                            format!("unknown key '{k}' in a range (keys: start, stop, step)"),
-                        ));
+                        return Err(bad(path, format!("unknown key '{k}' in a range (keys: start, stop, step)")));
                     }
                 }
                 let start = finite(m.get("start").unwrap_or(&Value::from(0)), path, "start")?;
-                let stop = m
-                    .get("stop")
-                    .ok_or_else(|| bad(path, "a range needs 'stop' (exclusive)".into()))?;
+                let stop = m.get("stop").ok_or_else(|| bad(path, "a range needs 'stop' (exclusive)".into()))?;
                 let stop = finite(stop, path, "stop")?;
                 let step = finite(m.get("step").unwrap_or(&Value::from(1)), path, "step")?;
                 return range(start, stop, step, path);
@@ -312,17 +274,11 @@ fn parse_dim(v: &Value, path: &str) -> Result<Dim> {
             if m.len() != 1 {
                 return Err(bad(path, format!("expected one of {FORMS}, got {v}")));
             }
-            let (form, arg) = m
-                .iter()
-                .next()
-                .ok_or_else(|| bad(path, "empty object".into()))?;
+            let (form, arg) = m.iter().next().ok_or_else(|| bad(path, "empty object".into()))?;
             match form.as_str() {
                 "choice" => match arg {
                     Value::Array(items) => choice(items, path),
-                    _ => Err(bad(
-                        path,
-                        format!("{{choice: [...]}} takes an array, got {arg}"),
-                    )),
+                    _ => Err(bad(path, format!("{{choice: [...]}} takes an array, got {arg}"))),
                 },
                 "uniform" => {
                     let b = bounds(arg, path, "uniform", 2)?;
@@ -343,50 +299,24 @@ fn parse_dim(v: &Value, path: &str) -> Result<Dim> {
                     let b = bounds(arg, path, "quniform", 3)?;
                     ordered(b[0], b[1], path, "quniform")?;
                     if b[2] <= 0.0 {
-                        return Err(bad(
-                            path,
-                            format!("quniform step q must be > 0, got {}", b[2]),
-                        ));
+                        return Err(bad(path, format!("quniform step q must be > 0, got {}", b[2])));
                     }
                     if (b[1] - b[0]) / b[2] > 1e15 {
                         return Err(bad(path, "quniform has too many steps".into()));
                     }
-                    Ok(Dim::QUniform {
-                        lo: b[0],
-                        hi: b[1],
-                        q: b[2],
-                    })
+                    Ok(Dim::QUniform { lo: b[0], hi: b[1], q: b[2] })
                 }
                 "randint" => {
                     let b = bounds(arg, path, "randint", 2)?;
-                    if b[0].fract() != 0.0
-                        || b[1].fract() != 0.0
-                        || b[0].abs() > 2f64.powi(52)
-                        || b[1].abs() > 2f64.powi(52)
-                    {
-                        return Err(bad(
-                            path,
-                            format!("randint bounds must be integers, got [{}, {}]", b[0], b[1]),
-                        ));
+                    if b[0].fract() != 0.0 || b[1].fract() != 0.0 || b[0].abs() > 2f64.powi(52) || b[1].abs() > 2f64.powi(52) {
+                        return Err(bad(path, format!("randint bounds must be integers, got [{}, {}]", b[0], b[1])));
                     }
                     if b[1] <= b[0] {
-                        return Err(bad(
-                            path,
-                            format!(
-                                "randint [lo, hi) is empty: hi ({}) must be > lo ({})",
-                                b[1], b[0]
-                            ),
-                        ));
+                        return Err(bad(path, format!("randint [lo, hi) is empty: hi ({}) must be > lo ({})", b[1], b[0])));
                     }
-                    Ok(Dim::RandInt {
-                        lo: b[0] as i64,
-                        hi: b[1] as i64,
-                    })
+                    Ok(Dim::RandInt { lo: b[0] as i64, hi: b[1] as i64 })
                 }
-                other => Err(bad(
-                    path,
-                    format!("unknown form '{other}'; expected one of {FORMS}"),
-                )),
+                other => Err(bad(path, format!("unknown form '{other}'; expected one of {FORMS}"))),
             }
         }
         _ => Err(bad(path, format!("expected one of {FORMS}, got {v}"))),
@@ -415,10 +345,7 @@ fn choice(items: &[Value], path: &str) -> Result<Dim> {
             }
             Some(p) => vals.push(p),
             None => {
-                return Err(bad(
-                    &format!("{path}[{i}]"),
-                    format!("a choice value must be a number, string or boolean, got {it}"),
-                ))
+                return Err(bad(&format!("{path}[{i}]"), format!("a choice value must be a number, string or boolean, got {it}")))
             }
         }
     }
@@ -432,25 +359,12 @@ fn range(start: f64, stop: f64, step: f64, path: &str) -> Result<Dim> {
         return Err(bad(path, "range step must not be 0".into()));
     }
     let span = (stop - start) / step;
-    let count = if span <= 0.0 {
-        0.0
-    } else {
-        (span - 1e-9).ceil()
-    };
+    let count = if span <= 0.0 { 0.0 } else { (span - 1e-9).ceil() };
     if count < 1.0 {
-        return Err(bad(
-            path,
-            format!(
-                "range {{start: {start}, stop: {stop}, step: {step}}} is empty (stop is exclusive)"
-            ),
-        ));
+        return Err(bad(path, format!("range {{start: {start}, stop: {stop}, step: {step}}} is empty (stop is exclusive)")));
     }
     if count > 1e15 {
         return Err(bad(path, "range has too many values".into()));
     }
-    Ok(Dim::Range {
-        start,
-        step,
-        count: count as u64,
-    })
+    Ok(Dim::Range { start, step, count: count as u64 })
 }

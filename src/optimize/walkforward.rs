@@ -59,14 +59,8 @@ pub struct WalkForward {
 fn bars(v: Option<f64>, name: &str, min: usize) -> Result<usize> {
     match v {
         Some(x) if x.is_finite() && x.fract() == 0.0 && x >= min as f64 => Ok(x as usize),
-        Some(x) => Err(Error::invalid_parameter(format!(
-            "{name} must be a whole number ≥ {min}, got {x}"
-        ))
-        .with("path", name)),
-        None => Err(
-            Error::invalid_parameter(format!("{name} is required (bars per window)"))
-                .with("path", name),
-        ),
+        Some(x) => Err(Error::invalid_parameter(format!("{name} must be a whole number ≥ {min}, got {x}")).with("path", name)),
+        None => Err(Error::invalid_parameter(format!("{name} is required (bars per window)")).with("path", name)),
     }
 }
 
@@ -81,16 +75,7 @@ pub fn splits(n: usize, train: usize, test: usize, step: usize, anchored: bool) 
             break;
         }
         let train_start = if anchored { 0 } else { k * step };
-        out.push(Split {
-            train: Window {
-                start: train_start,
-                end: train_end,
-            },
-            test: Window {
-                start: train_end,
-                end: test_end,
-            },
-        });
+        out.push(Split { train: Window { start: train_start, end: train_end }, test: Window { start: train_end, end: test_end } });
         k += 1;
     }
     out
@@ -109,10 +94,8 @@ impl WalkForward {
             "rolling" => false,
             "anchored" => true,
             other => {
-                return Err(Error::invalid_parameter(format!(
-                    "mode must be 'rolling' or 'anchored', got '{other}'"
-                ))
-                .with("path", "mode"))
+                return Err(Error::invalid_parameter(format!("mode must be 'rolling' or 'anchored', got '{other}'"))
+                    .with("path", "mode"))
             }
         };
         let splits = splits(bars_in_data, train_bars, test_bars, step_bars, anchored);
@@ -124,34 +107,14 @@ impl WalkForward {
             .with("path", "trainBars")
             .with("bars", bars_in_data));
         }
-        Ok(WalkForward {
-            plan,
-            anchored,
-            train_bars,
-            test_bars,
-            step_bars,
-            splits,
-        })
+        Ok(WalkForward { plan, anchored, train_bars, test_bars, step_bars, splits })
     }
 
     /// The optimizer for one fold's train window.
     pub fn evaluator<'d>(&self, train: &'d Ohlcv, fold: usize) -> Result<BacktestEvaluator<'d>> {
         let p = &self.plan;
-        BacktestEvaluator::new(
-            train,
-            &p.strategy,
-            &p.backtest,
-            &p.candidates,
-            &p.objective,
-            &join("", &format!("folds[{fold}]")),
-        )
-        .map_err(|e| {
-            if e.detail("path").is_some() {
-                e
-            } else {
-                e.with("fold", fold)
-            }
-        })
+        BacktestEvaluator::new(train, &p.strategy, &p.backtest, &p.candidates, &p.objective, &join("", &format!("folds[{fold}]")))
+            .map_err(|e| if e.detail("path").is_some() { e } else { e.with("fold", fold) })
     }
 }
 
@@ -229,20 +192,12 @@ pub struct WalkForwardState<'w> {
 
 impl<'w> WalkForwardState<'w> {
     pub fn new(wf: &'w WalkForward) -> Self {
-        WalkForwardState {
-            wf,
-            folds: Vec::new(),
-        }
+        WalkForwardState { wf, folds: Vec::new() }
     }
 
     /// Records fold `k`: evaluates the train winner on the test window with full stats.
     pub fn fold_done(&mut self, data: &Ohlcv, k: usize, out: &Outcome) -> Result<()> {
-        let split = self
-            .wf
-            .splits
-            .get(k)
-            .copied()
-            .ok_or_else(|| Error::invalid_parameter(format!("no fold {k}")))?;
+        let split = self.wf.splits.get(k).copied().ok_or_else(|| Error::invalid_parameter(format!("no fold {k}")))?;
         let status = match out.status {
             Status::Complete => "complete",
             Status::TimedOut => "timeout",
@@ -254,27 +209,14 @@ impl<'w> WalkForwardState<'w> {
             Some(b) => {
                 let test = data.slice(split.test.start, split.test.end);
                 let p = &self.wf.plan;
-                let ev = BacktestEvaluator::new(
-                    &test,
-                    &p.strategy,
-                    &p.backtest,
-                    &p.candidates,
-                    &p.objective,
-                    "",
-                )?;
+                let ev = BacktestEvaluator::new(&test, &p.strategy, &p.backtest, &p.candidates, &p.objective, "")?;
                 let full = match ev.full(&b.params) {
                     Some(r) => r,
                     None => ev.evaluate(&b.params),
                 };
                 // A test window too short for the chosen periods is a fold without a result.
                 match full {
-                    Ok(s) => (
-                        Some(b.params.clone()),
-                        b.value,
-                        s.metric(&p.objective.key),
-                        Some(s),
-                        status,
-                    ),
+                    Ok(s) => (Some(b.params.clone()), b.value, s.metric(&p.objective.key), Some(s), status),
                     Err(_) => (Some(b.params.clone()), b.value, f64::NAN, None, "no_result"),
                 }
             }
@@ -303,13 +245,7 @@ impl<'w> WalkForwardState<'w> {
         let wf = self.wf;
         let folds = self.folds;
         let ok: Vec<&FoldReport> = folds.iter().filter(|f| !f.out_of_sample.is_nan()).collect();
-        let mean = |xs: Vec<f64>| {
-            if xs.is_empty() {
-                f64::NAN
-            } else {
-                xs.iter().sum::<f64>() / xs.len() as f64
-            }
-        };
+        let mean = |xs: Vec<f64>| if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 };
         let mean_is = mean(ok.iter().map(|f| f.in_sample).collect());
         let mean_oos = mean(ok.iter().map(|f| f.out_of_sample).collect());
         let mut compounded = 1.0;
@@ -344,11 +280,7 @@ impl<'w> WalkForwardState<'w> {
             evaluated_folds: ok.len(),
             mean_in_sample: mean_is,
             mean_out_of_sample: mean_oos,
-            efficiency: if mean_is != 0.0 {
-                mean_oos / mean_is
-            } else {
-                f64::NAN
-            },
+            efficiency: if mean_is != 0.0 { mean_oos / mean_is } else { f64::NAN },
             out_of_sample: Describe::of(ok.iter().map(|f| f.out_of_sample)),
             compounded_return_pct: (compounded - 1.0) * 100.0,
             total_trades: trades,
@@ -367,29 +299,16 @@ impl<'w> WalkForwardState<'w> {
 }
 
 /// Runs every fold to completion (native callers; JS drives the same steps with yields).
-pub fn walk_forward(
-    data: &Ohlcv,
-    cfg: &WalkForwardConfig,
-    base: Options,
-    obs: &mut dyn Observer,
-) -> Result<WalkForwardReport> {
+pub fn walk_forward(data: &Ohlcv, cfg: &WalkForwardConfig, base: Options, obs: &mut dyn Observer) -> Result<WalkForwardReport> {
     let wf = WalkForward::new(cfg, data.len())?;
     let mut state = WalkForwardState::new(&wf);
     for (k, split) in wf.splits.iter().enumerate() {
         if base.cancel.is_cancelled() {
-            return Err(
-                Error::cancelled(format!("walk-forward cancelled before fold {k}")).with("fold", k),
-            );
+            return Err(Error::cancelled(format!("walk-forward cancelled before fold {k}")).with("fold", k));
         }
         let train = data.slice(split.train.start, split.train.end);
         let ev = wf.evaluator(&train, k)?;
-        let out = super::engine::run(
-            &ev,
-            wf.plan.candidates.clone(),
-            wf.plan.objective.clone(),
-            wf.plan.options(base.clone()),
-            obs,
-        )?;
+        let out = super::engine::run(&ev, wf.plan.candidates.clone(), wf.plan.objective.clone(), wf.plan.options(base.clone()), obs)?;
         state.fold_done(data, k, &out)?;
     }
     Ok(state.report())

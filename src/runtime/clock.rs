@@ -135,9 +135,7 @@ impl VirtualEnv {
         let mut fired = 0;
         self.run_until_stalled();
         while fired < max_timers {
-            let Some((at, cb)) = self.pop_due(f64::INFINITY) else {
-                break;
-            };
+            let Some((at, cb)) = self.pop_due(f64::INFINITY) else { break };
             if at > self.now.get() {
                 self.now.set(at);
             }
@@ -172,11 +170,7 @@ impl Env for VirtualEnv {
         let id = self.next_timer.get();
         self.next_timer.set(id + 1);
         // A deadline in the past fires at the next advance, never synchronously.
-        let at = OrdF64(if at_ms.is_nan() {
-            self.now.get()
-        } else {
-            at_ms.max(self.now.get())
-        });
+        let at = OrdF64(if at_ms.is_nan() { self.now.get() } else { at_ms.max(self.now.get()) });
         self.timers.borrow_mut().insert((at, id), callback);
         self.deadlines.borrow_mut().insert(id, at);
         TimerId(id)
@@ -234,10 +228,7 @@ impl Default for AbortSignal {
 
 impl AbortSignal {
     pub fn new() -> Self {
-        AbortSignal(Rc::new(AbortState {
-            reason: Cell::new(None),
-            wakers: RefCell::new(Vec::new()),
-        }))
+        AbortSignal(Rc::new(AbortState { reason: Cell::new(None), wakers: RefCell::new(Vec::new()) }))
     }
     pub fn is_aborted(&self) -> bool {
         self.0.reason.get().is_some()
@@ -283,12 +274,9 @@ impl Future for Aborted {
 /// A future that completes at monotonic time `at_ms` on the given env (for Rust tasks and tests).
 pub fn sleep_until(env: &Rc<dyn Env>, at_ms: f64) -> LocalBoxFuture<'static, ()> {
     let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    env.set_timer(
-        at_ms,
-        Box::new(move || {
-            let _ = tx.send(());
-        }),
-    );
+    env.set_timer(at_ms, Box::new(move || {
+        let _ = tx.send(());
+    }));
     Box::pin(async move {
         let _ = rx.await;
     })

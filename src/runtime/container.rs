@@ -23,10 +23,8 @@ impl ComponentKind {
         match s {
             "service" => Ok(ComponentKind::Service),
             "analyzer" => Ok(ComponentKind::Analyzer),
-            other => Err(Error::invalid_parameter(format!(
-                "kind must be 'service' or 'analyzer', got '{other}'"
-            ))
-            .with("parameter", "kind")),
+            other => Err(Error::invalid_parameter(format!("kind must be 'service' or 'analyzer', got '{other}'"))
+                .with("parameter", "kind")),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -100,9 +98,7 @@ pub struct ServiceContainer<C: Component> {
 
 impl<C: Component> Clone for ServiceContainer<C> {
     fn clone(&self) -> Self {
-        ServiceContainer {
-            state: self.state.clone(),
-        }
+        ServiceContainer { state: self.state.clone() }
     }
 }
 
@@ -130,13 +126,7 @@ impl<C> Drop for BusyGuard<C> {
 
 impl<C: Component + 'static> ServiceContainer<C> {
     pub fn new() -> Self {
-        ServiceContainer {
-            state: Rc::new(RefCell::new(State {
-                entries: Vec::new(),
-                started: Vec::new(),
-                busy: false,
-            })),
-        }
+        ServiceContainer { state: Rc::new(RefCell::new(State { entries: Vec::new(), started: Vec::new(), busy: false })) }
     }
 
     pub fn register(&self, name: &str, kind: ComponentKind, component: C) -> Result<()> {
@@ -145,15 +135,11 @@ impl<C: Component + 'static> ServiceContainer<C> {
             return Err(busy_error("register components"));
         }
         if name.is_empty() {
-            return Err(
-                Error::invalid_input("component name must not be empty").with("parameter", "name")
-            );
+            return Err(Error::invalid_input("component name must not be empty").with("parameter", "name"));
         }
         if st.entries.iter().any(|e| e.name == name) {
-            return Err(Error::invalid_input(format!(
-                "a component named '{name}' is already registered"
-            ))
-            .with("component", name));
+            return Err(Error::invalid_input(format!("a component named '{name}' is already registered"))
+                .with("component", name));
         }
         st.entries.push(Entry {
             name: name.to_string(),
@@ -166,12 +152,7 @@ impl<C: Component + 'static> ServiceContainer<C> {
     }
 
     pub fn get(&self, name: &str) -> Option<Rc<C>> {
-        self.state
-            .borrow()
-            .entries
-            .iter()
-            .find(|e| e.name == name)
-            .map(|e| e.component.clone())
+        self.state.borrow().entries.iter().find(|e| e.name == name).map(|e| e.component.clone())
     }
 
     pub fn status(&self) -> Vec<ComponentStatus> {
@@ -179,12 +160,7 @@ impl<C: Component + 'static> ServiceContainer<C> {
             .borrow()
             .entries
             .iter()
-            .map(|e| ComponentStatus {
-                name: e.name.clone(),
-                kind: e.kind,
-                state: e.state,
-                error: e.error.clone(),
-            })
+            .map(|e| ComponentStatus { name: e.name.clone(), kind: e.kind, state: e.state, error: e.error.clone() })
             .collect()
     }
 
@@ -234,8 +210,7 @@ impl<C: Component + 'static> ServiceContainer<C> {
                 Err(msg) => {
                     self.set_state(i, ComponentState::Failed, Some(msg.clone()));
                     let report = self.cleanup_started().await;
-                    let cleaned: Vec<serde_json::Value> =
-                        report.cleaned.iter().map(|s| s.as_str().into()).collect();
+                    let cleaned: Vec<serde_json::Value> = report.cleaned.iter().map(|s| s.as_str().into()).collect();
                     let errors = serde_json::to_value(&report.errors).unwrap_or_default();
                     return Err(Error::new(
                         ErrorCode::TaskFailed,
@@ -272,10 +247,7 @@ impl<C: Component + 'static> ServiceContainer<C> {
                 Ok(()) => self.set_state(i, ComponentState::Stopped, None),
                 Err(message) => {
                     self.set_state(i, ComponentState::Stopped, Some(message.clone()));
-                    report.errors.push(CleanupError {
-                        component: name.clone(),
-                        message,
-                    });
+                    report.errors.push(CleanupError { component: name.clone(), message });
                 }
             }
             report.cleaned.push(name);

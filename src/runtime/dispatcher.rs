@@ -136,9 +136,7 @@ fn bad_param(name: &str, what: &str, got: &Value) -> Error {
 
 fn json_count(name: &str, v: &Value, min: u64) -> Result<u64> {
     match v.as_f64() {
-        Some(x) if x.is_finite() && x >= min as f64 && x.fract() == 0.0 && x <= 9.007e15 => {
-            Ok(x as u64)
-        }
+        Some(x) if x.is_finite() && x >= min as f64 && x.fract() == 0.0 && x <= 9.007e15 => Ok(x as u64),
         _ => Err(bad_param(name, &format!("an integer >= {min}"), v)),
     }
 }
@@ -148,11 +146,7 @@ fn json_ms(name: &str, v: &Value, positive: bool) -> Result<f64> {
         Some(x) if x.is_finite() && (if positive { x > 0.0 } else { x >= 0.0 }) => Ok(x),
         _ => Err(bad_param(
             name,
-            if positive {
-                "a finite number of milliseconds > 0"
-            } else {
-                "a finite number of milliseconds >= 0"
-            },
+            if positive { "a finite number of milliseconds > 0" } else { "a finite number of milliseconds >= 0" },
             v,
         )),
     }
@@ -207,19 +201,11 @@ impl DispatcherConfig {
 
     pub fn validate(&self) -> Result<()> {
         if self.max_concurrent == 0 {
-            return Err(bad_param(
-                "maxConcurrent",
-                "an integer >= 1",
-                &Value::from(0),
-            ));
+            return Err(bad_param("maxConcurrent", "an integer >= 1", &Value::from(0)));
         }
         if let Some(t) = self.default_timeout_ms {
             if !(t.is_finite() && t > 0.0) {
-                return Err(bad_param(
-                    "defaultTimeoutMs",
-                    "a finite number of milliseconds > 0",
-                    &Value::from(t),
-                ));
+                return Err(bad_param("defaultTimeoutMs", "a finite number of milliseconds > 0", &Value::from(t)));
             }
         }
         super::check_ms("retryDelayMs", self.retry_delay_ms, 0.0)?;
@@ -246,10 +232,7 @@ pub struct Failure<V> {
 
 impl<V> Failure<V> {
     pub fn msg(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            cause: None,
-        }
+        Failure { message: message.into(), cause: None }
     }
 }
 
@@ -355,17 +338,12 @@ impl PrioQueue {
     }
 
     fn push(&mut self, key: QueueKey, id: TaskId) {
-        self.classes
-            .entry(key.0)
-            .or_default()
-            .push_back((key.1 .0, id));
+        self.classes.entry(key.0).or_default().push_back((key.1 .0, id));
         self.len += 1;
     }
 
     fn live<R: Runner>(tasks: &IdMap<TaskId, Task<R>>, p: i32, seq: u64, id: TaskId) -> bool {
-        tasks
-            .get(&id)
-            .is_some_and(|t| t.queue_key == Some((p, Reverse(seq))))
+        tasks.get(&id).is_some_and(|t| t.queue_key == Some((p, Reverse(seq))))
     }
 
     /// Highest priority, oldest first.
@@ -395,9 +373,7 @@ impl PrioQueue {
                 None => {
                     class.remove();
                 }
-                Some((seq, id)) if Self::live(tasks, p, seq, id) => {
-                    return Some(((p, Reverse(seq)), id))
-                }
+                Some((seq, id)) if Self::live(tasks, p, seq, id) => return Some(((p, Reverse(seq)), id)),
                 Some(_) => {
                     class.get_mut().pop_back();
                     self.stale -= 1;
@@ -697,9 +673,7 @@ impl<R: Runner> Core<R> {
     }
 
     fn name_of(&self, idx: u32) -> Rc<str> {
-        self.names
-            .get(idx as usize)
-            .map_or_else(|| Rc::from(""), |n| n.name.clone())
+        self.names.get(idx as usize).map_or_else(|| Rc::from(""), |n| n.name.clone())
     }
 
     fn waiting(&self) -> usize {
@@ -716,14 +690,7 @@ impl<R: Runner> Core<R> {
         }
     }
 
-    fn submit(
-        &mut self,
-        name: &str,
-        job: R::Job,
-        opts: &SubmitOptions,
-        now: f64,
-        fx: &mut Effects<R>,
-    ) -> Result<TaskId> {
+    fn submit(&mut self, name: &str, job: R::Job, opts: &SubmitOptions, now: f64, fx: &mut Effects<R>) -> Result<TaskId> {
         if self.closed {
             return Err(Error::cancelled(format!(
                 "the dispatcher is shut down; task '{name}' was not accepted (create a new Dispatcher)"
@@ -733,11 +700,7 @@ impl<R: Runner> Core<R> {
         }
         let timeout_ms = match opts.timeout_ms {
             Some(t) if !(t.is_finite() && t > 0.0) => {
-                return Err(bad_param(
-                    "timeoutMs",
-                    "a finite number of milliseconds > 0",
-                    &Value::from(t),
-                ))
+                return Err(bad_param("timeoutMs", "a finite number of milliseconds > 0", &Value::from(t)))
             }
             Some(t) => Some(t),
             None => self.cfg.default_timeout_ms,
@@ -771,16 +734,7 @@ impl<R: Runner> Core<R> {
                             Some((k, victim)) if k < new_key => {
                                 if let Some(task) = self.take_out(victim) {
                                     let err = self.drop_error(&task, max);
-                                    self.conclude(
-                                        task,
-                                        Status::Dropped,
-                                        Err(TaskError {
-                                            error: err,
-                                            cause: None,
-                                        }),
-                                        now,
-                                        fx,
-                                    );
+                                    self.conclude(task, Status::Dropped, Err(TaskError { error: err, cause: None }), now, fx);
                                 }
                             }
                             _ => drop_new = true,
@@ -816,16 +770,7 @@ impl<R: Runner> Core<R> {
         };
         if drop_new {
             let err = self.drop_error(&task, self.cfg.max_queue.unwrap_or(0));
-            self.conclude(
-                task,
-                Status::Dropped,
-                Err(TaskError {
-                    error: err,
-                    cause: None,
-                }),
-                now,
-                fx,
-            );
+            self.conclude(task, Status::Dropped, Err(TaskError { error: err, cause: None }), now, fx);
         } else {
             self.tasks.insert(id, task);
             self.enqueue(id, now);
@@ -867,14 +812,7 @@ impl<R: Runner> Core<R> {
     }
 
     /// Records a finished task; the task is already out of the live table.
-    fn conclude(
-        &mut self,
-        mut task: Task<R>,
-        status: Status,
-        outcome: Outcome<R::Value>,
-        now: f64,
-        fx: &mut Effects<R>,
-    ) {
+    fn conclude(&mut self, mut task: Task<R>, status: Status, outcome: Outcome<R::Value>, now: f64, fx: &mut Effects<R>) {
         self.counts.bump(status);
         let class = match status {
             Status::Failed => Some(FailClass::Exception),
@@ -908,10 +846,7 @@ impl<R: Runner> Core<R> {
             });
         }
         if !task.waiters.is_empty() {
-            fx.push(Effect::Notify(
-                std::mem::take(&mut task.waiters),
-                outcome.clone(),
-            ));
+            fx.push(Effect::Notify(std::mem::take(&mut task.waiters), outcome.clone()));
         }
         if task.runner_waiter {
             fx.push(Effect::RunnerNotify(task.id, outcome.clone()));
@@ -939,9 +874,7 @@ impl<R: Runner> Core<R> {
         }
         loop {
             let id = self.queue.pop_highest(&self.tasks)?;
-            let Some(task) = self.tasks.get_mut(&id) else {
-                continue;
-            };
+            let Some(task) = self.tasks.get_mut(&id) else { continue };
             task.queue_key = None;
             if task.status == Status::Retrying {
                 self.retrying -= 1;
@@ -951,17 +884,11 @@ impl<R: Runner> Core<R> {
             task.started_at = now;
             task.first_started_at.get_or_insert(now);
             let wait = now - task.queued_at;
-            let info = AttemptInfo {
-                id,
-                attempt: task.attempt,
-            };
+            let info = AttemptInfo { id, attempt: task.attempt };
             if let Some(t) = task.timeout_ms {
                 self.deadlines.push(Reverse(Deadline {
                     at: OrdF64(now + t),
-                    kind: DeadlineKind::Timeout {
-                        id,
-                        attempt: task.attempt,
-                    },
+                    kind: DeadlineKind::Timeout { id, attempt: task.attempt },
                 }));
             }
             let job = task.job.clone();
@@ -981,30 +908,16 @@ impl<R: Runner> Core<R> {
             .is_some_and(|t| t.status == Status::Running && t.attempt == info.attempt)
     }
 
-    fn started(
-        &mut self,
-        info: AttemptInfo,
-        res: std::result::Result<R::Attempt, Failure<R::Value>>,
-        now: f64,
-        fx: &mut Effects<R>,
-    ) {
+    fn started(&mut self, info: AttemptInfo, res: std::result::Result<R::Attempt, Failure<R::Value>>, now: f64, fx: &mut Effects<R>) {
         match res {
             Ok(handle) => {
                 if self.is_current(info) {
                     if let Some(t) = self.tasks.get_mut(&info.id) {
                         t.handle = Some(handle);
                     }
-                } else if self
-                    .reporter
-                    .get(info.id)
-                    .is_none_or(|r| r.status == Status::Cancelled)
-                {
+                } else if self.reporter.get(info.id).is_none_or(|r| r.status == Status::Cancelled) {
                     // Cancelled (or shut down) by the job itself while it was being started.
-                    let reason = if self.closed {
-                        AbortReason::Shutdown
-                    } else {
-                        AbortReason::Cancelled
-                    };
+                    let reason = if self.closed { AbortReason::Shutdown } else { AbortReason::Cancelled };
                     fx.push(Effect::Abort(handle, reason));
                 }
                 // Otherwise the attempt already settled during its own start: nothing to stop.
@@ -1012,14 +925,7 @@ impl<R: Runner> Core<R> {
             Err(failure) => {
                 if self.is_current(info) {
                     self.record_run(info.id, now);
-                    self.attempt_failed(
-                        info.id,
-                        FailClass::Exception,
-                        failure.message,
-                        failure.cause,
-                        now,
-                        fx,
-                    );
+                    self.attempt_failed(info.id, FailClass::Exception, failure.message, failure.cause, now, fx);
                 }
             }
         }
@@ -1036,13 +942,7 @@ impl<R: Runner> Core<R> {
         }
     }
 
-    fn settle(
-        &mut self,
-        info: AttemptInfo,
-        result: std::result::Result<R::Value, Failure<R::Value>>,
-        now: f64,
-        fx: &mut Effects<R>,
-    ) {
+    fn settle(&mut self, info: AttemptInfo, result: std::result::Result<R::Value, Failure<R::Value>>, now: f64, fx: &mut Effects<R>) {
         // A settlement for an attempt that already timed out or was cancelled is ignored.
         if !self.is_current(info) {
             return;
@@ -1054,9 +954,7 @@ impl<R: Runner> Core<R> {
                     self.conclude(task, Status::Completed, Ok(v), now, fx);
                 }
             }
-            Err(f) => {
-                self.attempt_failed(info.id, FailClass::Exception, f.message, f.cause, now, fx)
-            }
+            Err(f) => self.attempt_failed(info.id, FailClass::Exception, f.message, f.cause, now, fx),
         }
     }
 
@@ -1070,22 +968,12 @@ impl<R: Runner> Core<R> {
     }
 
     /// A running attempt failed or timed out: retry it or end the task.
-    fn attempt_failed(
-        &mut self,
-        id: TaskId,
-        class: FailClass,
-        message: String,
-        cause: Option<R::Value>,
-        now: f64,
-        fx: &mut Effects<R>,
-    ) {
+    fn attempt_failed(&mut self, id: TaskId, class: FailClass, message: String, cause: Option<R::Value>, now: f64, fx: &mut Effects<R>) {
         match class {
             FailClass::Timeout => self.attempt_timeouts += 1,
             _ => self.attempt_failures += 1,
         }
-        let Some(task) = self.tasks.get_mut(&id) else {
-            return;
-        };
+        let Some(task) = self.tasks.get_mut(&id) else { return };
         if task.attempt <= task.max_retries {
             self.running -= 1;
             task.status = Status::Retrying;
@@ -1104,9 +992,7 @@ impl<R: Runner> Core<R> {
             }));
             return;
         }
-        let Some(task) = self.take_out(id) else {
-            return;
-        };
+        let Some(task) = self.take_out(id) else { return };
         let name = self.name_of(task.name);
         let (status, error) = match class {
             FailClass::Timeout => (
@@ -1128,38 +1014,23 @@ impl<R: Runner> Core<R> {
                 .with("cause", message.as_str()),
             ),
         };
-        let error = error
-            .with("id", id)
-            .with("name", &*name)
-            .with("attempts", task.attempt);
+        let error = error.with("id", id).with("name", &*name).with("attempts", task.attempt);
         self.conclude(task, status, Err(TaskError { error, cause }), now, fx);
     }
 
     fn cancel(&mut self, id: TaskId, reason: AbortReason, now: f64, fx: &mut Effects<R>) -> bool {
-        let Some(mut task) = self.take_out(id) else {
-            return false;
-        };
+        let Some(mut task) = self.take_out(id) else { return false };
         if let Some(h) = task.handle.take() {
             fx.push(Effect::Abort(h, reason));
         }
         let name = self.name_of(task.name);
-        let why = if reason == AbortReason::Shutdown {
-            " by shutdown"
-        } else {
-            ""
-        };
+        let why = if reason == AbortReason::Shutdown { " by shutdown" } else { "" };
         let error = Error::cancelled(format!("task '{name}' (#{id}) was cancelled{why}"))
             .with("id", id)
             .with("name", &*name)
             .with("attempts", task.attempt)
             .with("reason", reason.as_str());
-        self.conclude(
-            task,
-            Status::Cancelled,
-            Err(TaskError { error, cause: None }),
-            now,
-            fx,
-        );
+        self.conclude(task, Status::Cancelled, Err(TaskError { error, cause: None }), now, fx);
         true
     }
 
@@ -1195,10 +1066,7 @@ impl<R: Runner> Core<R> {
         }
         if self.deadlines.len() > 64 + 2 * (self.running + self.backoff) {
             let heap = std::mem::take(&mut self.deadlines);
-            self.deadlines = heap
-                .into_iter()
-                .filter(|Reverse(d)| self.deadline_live(d))
-                .collect();
+            self.deadlines = heap.into_iter().filter(|Reverse(d)| self.deadline_live(d)).collect();
         }
         self.deadlines.peek().map(|Reverse(d)| d.at.0)
     }
@@ -1216,10 +1084,7 @@ impl<R: Runner> Core<R> {
                 DeadlineKind::Timeout { id, .. } => {
                     self.record_run(id, now);
                     let (handle, msg) = match self.tasks.get_mut(&id) {
-                        Some(t) => (
-                            t.handle.take(),
-                            format!("timed out after {} ms", t.timeout_ms.unwrap_or(0.0)),
-                        ),
+                        Some(t) => (t.handle.take(), format!("timed out after {} ms", t.timeout_ms.unwrap_or(0.0))),
                         None => (None, String::new()),
                     };
                     if let Some(h) = handle {
@@ -1338,10 +1203,7 @@ impl<R: Runner> Core<R> {
                 } else {
                     format!("unknown task id {id}: it was never returned by submit()")
                 };
-                Err(TaskError {
-                    error: Error::invalid_input(msg).with("id", id),
-                    cause: None,
-                })
+                Err(TaskError { error: Error::invalid_input(msg).with("id", id), cause: None })
             }
         }
     }
@@ -1367,11 +1229,7 @@ impl<R: Runner> Core<R> {
                 (s, q) => return Err(format!("task {} in status {s:?} with queue key {q}", t.id)),
             }
         }
-        if queued != self.queue.len()
-            || backoff != self.backoff
-            || running != self.running
-            || retrying != self.retrying
-        {
+        if queued != self.queue.len() || backoff != self.backoff || running != self.running || retrying != self.retrying {
             return Err(format!(
                 "counters drifted: queue {queued}/{} backoff {backoff}/{} running {running}/{} retrying {retrying}/{}",
                 self.queue.len(),
@@ -1381,10 +1239,7 @@ impl<R: Runner> Core<R> {
             ));
         }
         if self.running > self.cfg.max_concurrent {
-            return Err(format!(
-                "{} running > maxConcurrent {}",
-                self.running, self.cfg.max_concurrent
-            ));
+            return Err(format!("{} running > maxConcurrent {}", self.running, self.cfg.max_concurrent));
         }
         let m = self.metrics();
         if !m.accounted() {
@@ -1410,9 +1265,7 @@ pub struct Dispatcher<R: Runner> {
 
 impl<R: Runner> Clone for Dispatcher<R> {
     fn clone(&self) -> Self {
-        Dispatcher {
-            inner: self.inner.clone(),
-        }
+        Dispatcher { inner: self.inner.clone() }
     }
 }
 
@@ -1429,12 +1282,7 @@ impl<R: Runner> Clone for Handle<R> {
 impl<R: Runner> Handle<R> {
     /// Reports the end of attempt `attempt` of task `id`. Late reports (after a timeout or a
     /// cancel) are ignored.
-    pub fn settle(
-        &self,
-        id: TaskId,
-        attempt: u32,
-        result: std::result::Result<R::Value, Failure<R::Value>>,
-    ) {
+    pub fn settle(&self, id: TaskId, attempt: u32, result: std::result::Result<R::Value, Failure<R::Value>>) {
         if let Some(inner) = self.0.upgrade() {
             inner.settle(AttemptInfo { id, attempt }, result);
         }
@@ -1454,11 +1302,7 @@ impl<R: Runner> Inner<R> {
                     let n = ws.len();
                     let mut outcome = Some(outcome);
                     for (i, w) in ws.into_iter().enumerate() {
-                        let o = if i + 1 == n {
-                            outcome.take()
-                        } else {
-                            outcome.clone()
-                        };
+                        let o = if i + 1 == n { outcome.take() } else { outcome.clone() };
                         if let Some(o) = o {
                             w(o);
                         }
@@ -1544,9 +1388,7 @@ impl<R: Runner> Inner<R> {
 
     fn settle(&self, info: AttemptInfo, result: std::result::Result<R::Value, Failure<R::Value>>) {
         let mut fx = Vec::new();
-        self.core
-            .borrow_mut()
-            .settle(info, result, self.env.now_ms(), &mut fx);
+        self.core.borrow_mut().settle(info, result, self.env.now_ms(), &mut fx);
         self.after(fx);
     }
 }
@@ -1579,11 +1421,7 @@ impl<R: Runner> Dispatcher<R> {
     pub fn submit(&self, name: &str, job: R::Job, opts: &SubmitOptions) -> Result<TaskId> {
         let mut fx = Vec::new();
         let now = self.inner.env.now_ms();
-        let id = self
-            .inner
-            .core
-            .borrow_mut()
-            .submit(name, job, opts, now, &mut fx);
+        let id = self.inner.core.borrow_mut().submit(name, job, opts, now, &mut fx);
         self.inner.after(fx);
         id
     }
@@ -1631,10 +1469,7 @@ impl<R: Runner> Dispatcher<R> {
 
     pub fn status(&self, id: TaskId) -> Option<Status> {
         let core = self.inner.core.borrow();
-        core.tasks
-            .get(&id)
-            .map(|t| t.status)
-            .or_else(|| core.reporter.get(id).map(|r| r.status))
+        core.tasks.get(&id).map(|t| t.status).or_else(|| core.reporter.get(id).map(|r| r.status))
     }
 
     pub fn info(&self, id: TaskId) -> Option<TaskInfo> {
@@ -1646,11 +1481,7 @@ impl<R: Runner> Dispatcher<R> {
     pub fn cancel(&self, id: TaskId) -> bool {
         let mut fx = Vec::new();
         let now = self.inner.env.now_ms();
-        let done = self
-            .inner
-            .core
-            .borrow_mut()
-            .cancel(id, AbortReason::Cancelled, now, &mut fx);
+        let done = self.inner.core.borrow_mut().cancel(id, AbortReason::Cancelled, now, &mut fx);
         self.inner.after(fx);
         done
     }
@@ -1690,16 +1521,8 @@ impl<R: Runner> Dispatcher<R> {
     /// Forgets finished records older than `max_age_ms` (counters are kept); returns how many.
     pub fn clear_completed(&self, max_age_ms: f64) -> usize {
         let now = self.inner.env.now_ms();
-        let max_age = if max_age_ms.is_nan() {
-            0.0
-        } else {
-            max_age_ms.max(0.0)
-        };
-        self.inner
-            .core
-            .borrow_mut()
-            .reporter
-            .remove_finished_before(now - max_age)
+        let max_age = if max_age_ms.is_nan() { 0.0 } else { max_age_ms.max(0.0) };
+        self.inner.core.borrow_mut().reporter.remove_finished_before(now - max_age)
     }
 
     /// Stops accepting tasks. Graceful: queued and retrying tasks still run (pause is lifted);
@@ -1716,10 +1539,7 @@ impl<R: Runner> Dispatcher<R> {
                 core.cancel_all(AbortReason::Shutdown, now, &mut fx);
             } else if let Some(d) = deadline_ms {
                 let d = if d.is_nan() { 0.0 } else { d.max(0.0) };
-                core.deadlines.push(Reverse(Deadline {
-                    at: OrdF64(now + d),
-                    kind: DeadlineKind::Shutdown,
-                }));
+                core.deadlines.push(Reverse(Deadline { at: OrdF64(now + d), kind: DeadlineKind::Shutdown }));
             }
         }
         self.inner.after(fx);
@@ -1737,8 +1557,7 @@ impl<R: Runner> Dispatcher<R> {
 }
 
 /// A Rust job: called once per attempt with that attempt's abort signal.
-pub type JobFn<V> =
-    Rc<dyn Fn(AbortSignal) -> LocalBoxFuture<'static, std::result::Result<V, String>>>;
+pub type JobFn<V> = Rc<dyn Fn(AbortSignal) -> LocalBoxFuture<'static, std::result::Result<V, String>>>;
 
 /// Runs Rust futures on the env's spawner. An aborted attempt's future is dropped, so the work
 /// stops at its next await even if it never looks at the signal.
@@ -1749,10 +1568,7 @@ pub struct FutureRunner<V> {
 
 impl<V> FutureRunner<V> {
     pub fn new(env: Rc<dyn Env>) -> Self {
-        FutureRunner {
-            env,
-            _v: std::marker::PhantomData,
-        }
+        FutureRunner { env, _v: std::marker::PhantomData }
     }
 }
 
@@ -1761,21 +1577,14 @@ impl<V: Clone + 'static> Runner for FutureRunner<V> {
     type Value = V;
     type Attempt = AbortSignal;
 
-    fn start(
-        &self,
-        job: &JobFn<V>,
-        info: AttemptInfo,
-        handle: &Handle<Self>,
-    ) -> std::result::Result<AbortSignal, Failure<V>> {
+    fn start(&self, job: &JobFn<V>, info: AttemptInfo, handle: &Handle<Self>) -> std::result::Result<AbortSignal, Failure<V>> {
         let signal = AbortSignal::new();
         let fut = job(signal.clone());
         let aborted = signal.aborted();
         let handle = handle.clone();
         self.env.spawn(Box::pin(async move {
             match futures::future::select(fut, aborted).await {
-                Either::Left((res, _)) => {
-                    handle.settle(info.id, info.attempt, res.map_err(Failure::msg))
-                }
+                Either::Left((res, _)) => handle.settle(info.id, info.attempt, res.map_err(Failure::msg)),
                 // The dispatcher already accounted for the abort; nothing to report.
                 Either::Right(_) => {}
             }
@@ -1810,18 +1619,12 @@ impl<V: Clone + 'static> Dispatcher<FutureRunner<V>> {
     /// The task's outcome, as a future.
     pub fn result(&self, id: TaskId) -> impl Future<Output = Outcome<V>> {
         let (tx, rx) = futures::channel::oneshot::channel();
-        self.on_result(
-            id,
-            Box::new(move |o| {
-                let _ = tx.send(o);
-            }),
-        );
+        self.on_result(id, Box::new(move |o| {
+            let _ = tx.send(o);
+        }));
         async move {
             rx.await.unwrap_or_else(|_| {
-                Err(TaskError {
-                    error: Error::new(ErrorCode::Internal, "the dispatcher was dropped"),
-                    cause: None,
-                })
+                Err(TaskError { error: Error::new(ErrorCode::Internal, "the dispatcher was dropped"), cause: None })
             })
         }
     }

@@ -8,15 +8,14 @@
 //! borrow is ever held while user code runs, so user code may call back into the runtime.
 
 pub mod clock;
-pub mod container;
-pub mod dispatcher;
 pub mod metrics;
-pub mod monitor;
 pub mod reporter;
+pub mod dispatcher;
 pub mod scheduler;
+pub mod monitor;
+pub mod container;
 
 pub use clock::{AbortReason, AbortSignal, Clock, Env, TimerId, VirtualEnv};
-pub use container::{Component, ComponentKind, ServiceContainer};
 pub use dispatcher::{
     Dispatcher, DispatcherConfig, FutureDispatcher, FutureRunner, Overflow, Runner, Status,
     SubmitOptions, TaskError, TaskId,
@@ -24,6 +23,7 @@ pub use dispatcher::{
 pub use metrics::{Histogram, LatencySummary};
 pub use monitor::PerformanceMonitor;
 pub use scheduler::{MissedRunPolicy, Schedule, Scheduler};
+pub use container::{Component, ComponentKind, ServiceContainer};
 
 use std::hash::{BuildHasherDefault, Hasher};
 

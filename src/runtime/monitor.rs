@@ -177,38 +177,21 @@ impl PerformanceMonitor {
 
     /// Records one operation that took `duration_ms`.
     pub fn record(&self, name: &str, duration_ms: f64, success: bool, error: Option<String>) {
-        let duration_ms = if duration_ms.is_finite() {
-            duration_ms.max(0.0)
-        } else {
-            0.0
-        };
+        let duration_ms = if duration_ms.is_finite() { duration_ms.max(0.0) } else { 0.0 };
         let at = self.inner.env.wall_ms();
         let mut st = self.inner.state.borrow_mut();
         st.all.add(duration_ms, success);
-        st.by_name
-            .entry(name.to_string())
-            .or_default()
-            .add(duration_ms, success);
+        st.by_name.entry(name.to_string()).or_default().add(duration_ms, success);
         if st.capacity > 0 {
             if st.recent.len() >= st.capacity {
                 st.recent.pop_front();
             }
-            st.recent.push_back(OpRecord {
-                name: name.to_string(),
-                duration_ms,
-                success,
-                at,
-                error,
-            });
+            st.recent.push_back(OpRecord { name: name.to_string(), duration_ms, success, at, error });
         }
     }
 
     /// Times a synchronous operation; `Err` counts as a failure.
-    pub fn track_sync<T, E: std::fmt::Display>(
-        &self,
-        name: &str,
-        f: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub fn track_sync<T, E: std::fmt::Display>(&self, name: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let t0 = self.now_ms();
         let r = f();
         let ms = self.now_ms() - t0;
@@ -228,12 +211,7 @@ impl PerformanceMonitor {
         async move {
             let r = fut.await;
             let ms = me.now_ms() - t0;
-            me.record(
-                &name,
-                ms,
-                r.is_ok(),
-                r.as_ref().err().map(|e| e.to_string()),
-            );
+            me.record(&name, ms, r.is_ok(), r.as_ref().err().map(|e| e.to_string()));
             r
         }
     }
@@ -256,10 +234,7 @@ impl PerformanceMonitor {
 
     pub fn summaries(&self) -> BTreeMap<String, OpSummary> {
         let st = self.inner.state.borrow();
-        st.by_name
-            .iter()
-            .map(|(k, v)| (k.clone(), v.summary()))
-            .collect()
+        st.by_name.iter().map(|(k, v)| (k.clone(), v.summary())).collect()
     }
 
     /// Forgets operation records and lag samples (a running probe keeps running).
@@ -276,11 +251,7 @@ impl PerformanceMonitor {
         let interval_ms = super::check_ms("intervalMs", interval_ms, 1.0)?;
         self.stop_lag_probe();
         let mut st = self.inner.state.borrow_mut();
-        st.probe = Some(Probe {
-            interval_ms,
-            expected: self.inner.env.now_ms() + interval_ms,
-            timer: None,
-        });
+        st.probe = Some(Probe { interval_ms, expected: self.inner.env.now_ms() + interval_ms, timer: None });
         st.last_interval = interval_ms;
         self.inner.arm(&mut st);
         Ok(())
@@ -315,108 +286,54 @@ impl PerformanceMonitor {
         let mut out = String::new();
         let q = [("0.5", 0.5), ("0.95", 0.95), ("0.99", 0.99)];
         if !st.by_name.is_empty() {
-            out.push_str(
-                "# HELP stratlab_operation_duration_seconds Duration of tracked operations.\n",
-            );
+            out.push_str("# HELP stratlab_operation_duration_seconds Duration of tracked operations.\n");
             out.push_str("# TYPE stratlab_operation_duration_seconds summary\n");
             for (name, s) in &st.by_name {
                 let l = escape_label(name);
                 for (qs, qv) in q {
                     let _ = writeln!(out, "stratlab_operation_duration_seconds{{operation=\"{l}\",quantile=\"{qs}\"}} {}", num(s.hist.quantile(qv) / 1000.0));
                 }
-                let _ = writeln!(
-                    out,
-                    "stratlab_operation_duration_seconds_sum{{operation=\"{l}\"}} {}",
-                    num(s.hist.sum() / 1000.0)
-                );
-                let _ = writeln!(
-                    out,
-                    "stratlab_operation_duration_seconds_count{{operation=\"{l}\"}} {}",
-                    s.hist.count()
-                );
+                let _ = writeln!(out, "stratlab_operation_duration_seconds_sum{{operation=\"{l}\"}} {}", num(s.hist.sum() / 1000.0));
+                let _ = writeln!(out, "stratlab_operation_duration_seconds_count{{operation=\"{l}\"}} {}", s.hist.count());
             }
             out.push_str("# HELP stratlab_operations_total Tracked operations by outcome.\n");
             out.push_str("# TYPE stratlab_operations_total counter\n");
             for (name, s) in &st.by_name {
                 let l = escape_label(name);
-                let _ = writeln!(
-                    out,
-                    "stratlab_operations_total{{operation=\"{l}\",outcome=\"success\"}} {}",
-                    s.successes
-                );
-                let _ = writeln!(
-                    out,
-                    "stratlab_operations_total{{operation=\"{l}\",outcome=\"failure\"}} {}",
-                    s.failures
-                );
+                let _ = writeln!(out, "stratlab_operations_total{{operation=\"{l}\",outcome=\"success\"}} {}", s.successes);
+                let _ = writeln!(out, "stratlab_operations_total{{operation=\"{l}\",outcome=\"failure\"}} {}", s.failures);
             }
         }
         if st.lag.count() > 0 {
-            out.push_str(
-                "# HELP stratlab_event_loop_lag_seconds Lateness of the lag probe's timer.\n",
-            );
+            out.push_str("# HELP stratlab_event_loop_lag_seconds Lateness of the lag probe's timer.\n");
             out.push_str("# TYPE stratlab_event_loop_lag_seconds summary\n");
             for (qs, qv) in q {
-                let _ = writeln!(
-                    out,
-                    "stratlab_event_loop_lag_seconds{{quantile=\"{qs}\"}} {}",
-                    num(st.lag.quantile(qv) / 1000.0)
-                );
+                let _ = writeln!(out, "stratlab_event_loop_lag_seconds{{quantile=\"{qs}\"}} {}", num(st.lag.quantile(qv) / 1000.0));
             }
-            let _ = writeln!(
-                out,
-                "stratlab_event_loop_lag_seconds_sum {}",
-                num(st.lag.sum() / 1000.0)
-            );
-            let _ = writeln!(
-                out,
-                "stratlab_event_loop_lag_seconds_count {}",
-                st.lag.count()
-            );
+            let _ = writeln!(out, "stratlab_event_loop_lag_seconds_sum {}", num(st.lag.sum() / 1000.0));
+            let _ = writeln!(out, "stratlab_event_loop_lag_seconds_count {}", st.lag.count());
         }
         if let Some(m) = dispatcher {
-            out.push_str(
-                "# HELP stratlab_tasks_submitted_total Tasks accepted by the dispatcher.\n",
-            );
+            out.push_str("# HELP stratlab_tasks_submitted_total Tasks accepted by the dispatcher.\n");
             out.push_str("# TYPE stratlab_tasks_submitted_total counter\n");
             let _ = writeln!(out, "stratlab_tasks_submitted_total {}", m.submitted);
-            out.push_str(
-                "# HELP stratlab_tasks_rejected_total Submissions refused with QUEUE_FULL.\n",
-            );
+            out.push_str("# HELP stratlab_tasks_rejected_total Submissions refused with QUEUE_FULL.\n");
             out.push_str("# TYPE stratlab_tasks_rejected_total counter\n");
             let _ = writeln!(out, "stratlab_tasks_rejected_total {}", m.rejected);
             out.push_str("# HELP stratlab_tasks_finished_total Finished tasks by final status.\n");
             out.push_str("# TYPE stratlab_tasks_finished_total counter\n");
             let c = &m.counts;
-            for (s, v) in [
-                ("completed", c.completed),
-                ("failed", c.failed),
-                ("timed_out", c.timed_out),
-                ("cancelled", c.cancelled),
-                ("dropped", c.dropped),
-            ] {
+            for (s, v) in [("completed", c.completed), ("failed", c.failed), ("timed_out", c.timed_out), ("cancelled", c.cancelled), ("dropped", c.dropped)] {
                 let _ = writeln!(out, "stratlab_tasks_finished_total{{status=\"{s}\"}} {v}");
             }
             out.push_str("# HELP stratlab_tasks_active Tasks not finished yet (retrying is part of queued).\n");
             out.push_str("# TYPE stratlab_tasks_active gauge\n");
-            for (s, v) in [
-                ("queued", c.queued),
-                ("running", c.running),
-                ("retrying", c.retrying),
-            ] {
+            for (s, v) in [("queued", c.queued), ("running", c.running), ("retrying", c.retrying)] {
                 let _ = writeln!(out, "stratlab_tasks_active{{status=\"{s}\"}} {v}");
             }
             for (metric, help, l) in [
-                (
-                    "stratlab_task_queue_wait_seconds",
-                    "Time from queueing to start, per attempt.",
-                    &m.queue_wait,
-                ),
-                (
-                    "stratlab_task_run_seconds",
-                    "Time from start to settlement or timeout, per attempt.",
-                    &m.run_time,
-                ),
+                ("stratlab_task_queue_wait_seconds", "Time from queueing to start, per attempt.", &m.queue_wait),
+                ("stratlab_task_run_seconds", "Time from start to settlement or timeout, per attempt.", &m.run_time),
             ] {
                 let _ = writeln!(out, "# HELP {metric} {help}");
                 let _ = writeln!(out, "# TYPE {metric} summary");
@@ -449,11 +366,7 @@ fn num(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
+        if v > 0.0 { "+Inf".into() } else { "-Inf".into() }
     } else {
         format!("{v}")
     }

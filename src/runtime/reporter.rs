@@ -33,12 +33,7 @@ pub struct Reporter<V> {
 
 impl<V> Reporter<V> {
     pub fn new(capacity: usize) -> Self {
-        Reporter {
-            capacity,
-            order: VecDeque::new(),
-            records: IdMap::default(),
-            evicted: 0,
-        }
+        Reporter { capacity, order: VecDeque::new(), records: IdMap::default(), evicted: 0 }
     }
 
     /// Stores a finished task, evicting the oldest record when full.
@@ -66,10 +61,7 @@ impl<V> Reporter<V> {
     pub fn remove_finished_before(&mut self, cutoff_ms: f64) -> usize {
         let mut removed = 0;
         while let Some(&id) = self.order.front() {
-            let old = self
-                .records
-                .get(&id)
-                .is_none_or(|r| r.finished_at < cutoff_ms);
+            let old = self.records.get(&id).is_none_or(|r| r.finished_at < cutoff_ms);
             if !old {
                 break;
             }
@@ -95,10 +87,6 @@ impl<V> Reporter<V> {
     }
     /// The newest `n` records, newest first.
     pub fn recent(&self, n: usize) -> impl Iterator<Item = &Record<V>> {
-        self.order
-            .iter()
-            .rev()
-            .take(n)
-            .filter_map(move |id| self.records.get(id))
+        self.order.iter().rev().take(n).filter_map(move |id| self.records.get(id))
     }
 }

@@ -18,25 +18,14 @@ use std::rc::{Rc, Weak};
 
 pub const DAY_MS: f64 = 86_400_000.0;
 const WEEKDAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const WEEKDAY_NAMES: [&str; 7] = [
-    "sunday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-];
+const WEEKDAY_NAMES: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 /// When a job is due. Wall-clock schedules are in UTC.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Schedule {
     /// Every `every_ms`, on the grid `anchor_ms + k * every_ms` (anchor: `startAt`, or the time
     /// the job was added).
-    Interval {
-        every_ms: f64,
-        anchor_ms: Option<f64>,
-    },
+    Interval { every_ms: f64, anchor_ms: Option<f64> },
     /// Every day at `at_ms` after midnight UTC.
     Daily { at_ms: f64 },
     /// Every week on `weekday` (0 = Sunday) at `at_ms` after midnight UTC.
@@ -45,10 +34,8 @@ pub enum Schedule {
 
 fn parse_time_of_day(s: &str) -> Result<f64> {
     let bad = || {
-        Error::invalid_parameter(format!(
-            "time of day must be 'HH:MM' or 'HH:MM:SS' (UTC, 24 h), got '{s}'"
-        ))
-        .with("parameter", "schedule")
+        Error::invalid_parameter(format!("time of day must be 'HH:MM' or 'HH:MM:SS' (UTC, 24 h), got '{s}'"))
+            .with("parameter", "schedule")
     };
     let parts: Vec<&str> = s.trim().split(':').collect();
     if parts.len() < 2 || parts.len() > 3 {
@@ -61,9 +48,7 @@ fn parse_time_of_day(s: &str) -> Result<f64> {
     if vals[0] > 23 || vals[1] > 59 || vals[2] > 59 {
         return Err(bad());
     }
-    Ok(f64::from(
-        vals[0] * 3_600_000 + vals[1] * 60_000 + vals[2] * 1000,
-    ))
+    Ok(f64::from(vals[0] * 3_600_000 + vals[1] * 60_000 + vals[2] * 1000))
 }
 
 fn parse_weekday(s: &str) -> Result<u8> {
@@ -74,10 +59,8 @@ fn parse_weekday(s: &str) -> Result<u8> {
         .position(|(short, long)| l == *short || l == *long)
         .map(|i| i as u8)
         .ok_or_else(|| {
-            Error::invalid_parameter(format!(
-                "weekday must be one of sun, mon, tue, wed, thu, fri, sat, got '{s}'"
-            ))
-            .with("parameter", "schedule")
+            Error::invalid_parameter(format!("weekday must be one of sun, mon, tue, wed, thu, fri, sat, got '{s}'"))
+                .with("parameter", "schedule")
         })
 }
 
@@ -95,39 +78,27 @@ impl Schedule {
             return Err(bad());
         }
         if let Some(e) = obj.get("everyMs") {
-            let every = e
-                .as_f64()
-                .filter(|x| x.is_finite() && *x >= 1.0)
-                .ok_or_else(|| {
-                    Error::invalid_parameter(format!(
-                        "schedule.everyMs must be a number of milliseconds >= 1, got {e}"
-                    ))
+            let every = e.as_f64().filter(|x| x.is_finite() && *x >= 1.0).ok_or_else(|| {
+                Error::invalid_parameter(format!("schedule.everyMs must be a number of milliseconds >= 1, got {e}"))
                     .with("parameter", "everyMs")
-                })?;
+            })?;
             let anchor = match obj.get("startAt") {
                 None | Some(Value::Null) => None,
                 Some(a) => Some(a.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
-                    Error::invalid_parameter(format!(
-                        "schedule.startAt must be epoch milliseconds, got {a}"
-                    ))
-                    .with("parameter", "startAt")
+                    Error::invalid_parameter(format!("schedule.startAt must be epoch milliseconds, got {a}"))
+                        .with("parameter", "startAt")
                 })?),
             };
             if obj.keys().any(|k| k != "everyMs" && k != "startAt") {
                 return Err(bad());
             }
-            return Ok(Schedule::Interval {
-                every_ms: every,
-                anchor_ms: anchor,
-            });
+            return Ok(Schedule::Interval { every_ms: every, anchor_ms: anchor });
         }
         if obj.len() != 1 {
             return Err(bad());
         }
         if let Some(d) = obj.get("daily").and_then(Value::as_str) {
-            return Ok(Schedule::Daily {
-                at_ms: parse_time_of_day(d)?,
-            });
+            return Ok(Schedule::Daily { at_ms: parse_time_of_day(d)? });
         }
         if let Some(w) = obj.get("weekly").and_then(Value::as_str) {
             let mut it = w.split_whitespace();
@@ -135,10 +106,7 @@ impl Schedule {
             if it.next().is_some() {
                 return Err(bad());
             }
-            return Ok(Schedule::Weekly {
-                weekday: parse_weekday(day)?,
-                at_ms: parse_time_of_day(at)?,
-            });
+            return Ok(Schedule::Weekly { weekday: parse_weekday(day)?, at_ms: parse_time_of_day(at)? });
         }
         Err(bad())
     }
@@ -146,10 +114,7 @@ impl Schedule {
     /// The first deadline strictly after wall time `t` (epoch ms, UTC).
     pub fn next_after(&self, t: f64) -> f64 {
         match *self {
-            Schedule::Interval {
-                every_ms,
-                anchor_ms,
-            } => {
+            Schedule::Interval { every_ms, anchor_ms } => {
                 let anchor = anchor_ms.unwrap_or(t);
                 if t < anchor {
                     anchor
@@ -198,11 +163,7 @@ impl Schedule {
             Schedule::Interval { every_ms, .. } => format!("every {every_ms} ms"),
             Schedule::Daily { at_ms } => format!("daily at {} UTC", tod(at_ms)),
             Schedule::Weekly { weekday, at_ms } => {
-                format!(
-                    "weekly on {} at {} UTC",
-                    WEEKDAYS[weekday as usize % 7],
-                    tod(at_ms)
-                )
+                format!("weekly on {} at {} UTC", WEEKDAYS[weekday as usize % 7], tod(at_ms))
             }
         }
     }
@@ -239,10 +200,7 @@ pub struct JobOptions {
 
 impl Default for JobOptions {
     fn default() -> Self {
-        JobOptions {
-            submit: SubmitOptions::default(),
-            missed: MissedRunPolicy::Skip,
-        }
+        JobOptions { submit: SubmitOptions::default(), missed: MissedRunPolicy::Skip }
     }
 }
 
@@ -314,9 +272,7 @@ pub struct Scheduler<R: Runner> {
 
 impl<R: Runner> Clone for Scheduler<R> {
     fn clone(&self) -> Self {
-        Scheduler {
-            inner: self.inner.clone(),
-        }
+        Scheduler { inner: self.inner.clone() }
     }
 }
 
@@ -348,9 +304,7 @@ impl<R: Runner> Inner<R> {
             let mut st = self.state.borrow_mut();
             let grace = st.grace_ms;
             let started = st.started;
-            let Some(job) = st.jobs.get_mut(&id) else {
-                return;
-            };
+            let Some(job) = st.jobs.get_mut(&id) else { return };
             job.timer = None;
             let Some(due) = job.next_at else { return };
             if !started {
@@ -457,9 +411,7 @@ impl<R: Runner> Inner<R> {
         let again = {
             let mut st = self.state.borrow_mut();
             let started = st.started;
-            let Some(j) = st.jobs.get_mut(&id) else {
-                return;
-            };
+            let Some(j) = st.jobs.get_mut(&id) else { return };
             if j.running == Some(tid) {
                 j.running = None;
             }
@@ -503,19 +455,11 @@ impl<R: Runner> Scheduler<R> {
     }
 
     /// Adds a job; if the scheduler is started it is armed at once. Returns the job id.
-    pub fn add_job(
-        &self,
-        name: &str,
-        job: R::Job,
-        mut schedule: Schedule,
-        opts: JobOptions,
-    ) -> Result<u64> {
+    pub fn add_job(&self, name: &str, job: R::Job, mut schedule: Schedule, opts: JobOptions) -> Result<u64> {
         if let Some(t) = opts.submit.timeout_ms {
             if !(t.is_finite() && t > 0.0) {
-                return Err(Error::invalid_parameter(format!(
-                    "option 'timeoutMs' must be > 0, got {t}"
-                ))
-                .with("parameter", "timeoutMs"));
+                return Err(Error::invalid_parameter(format!("option 'timeoutMs' must be > 0, got {t}"))
+                    .with("parameter", "timeoutMs"));
             }
         }
         if let Schedule::Interval { anchor_ms, .. } = &mut schedule {

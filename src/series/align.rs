@@ -13,11 +13,7 @@ use crate::Result;
 /// For each base timestamp, the index of the latest completed higher-timeframe bar, or
 /// `None` while no higher-timeframe bar has completed yet. `htf_time` must be increasing
 /// (as [`resample`] produces it).
-pub fn completed_index(
-    base_time: &[i64],
-    htf_time: &[i64],
-    timeframe_ms: i64,
-) -> Vec<Option<usize>> {
+pub fn completed_index(base_time: &[i64], htf_time: &[i64], timeframe_ms: i64) -> Vec<Option<usize>> {
     let mut out = Vec::with_capacity(base_time.len());
     let mut next = 0usize; // first higher-timeframe bar not yet known to be complete
     for &t in base_time {
@@ -31,12 +27,7 @@ pub fn completed_index(
 
 /// `values` (one per higher-timeframe bar) aligned onto the base bars; NaN before the first
 /// completed higher-timeframe bar.
-pub fn align_completed(
-    base_time: &[i64],
-    htf_time: &[i64],
-    timeframe_ms: i64,
-    values: &[f64],
-) -> Vec<f64> {
+pub fn align_completed(base_time: &[i64], htf_time: &[i64], timeframe_ms: i64, values: &[f64]) -> Vec<f64> {
     completed_index(base_time, htf_time, timeframe_ms)
         .into_iter()
         .map(|j| j.and_then(|j| values.get(j).copied()).unwrap_or(f64::NAN))
@@ -85,11 +76,7 @@ mod tests {
         let vals: Vec<f64> = (0..50).map(|k| k as f64).collect();
         let full = align_completed(&base, &htf, tf, &vals);
         for cut in [1usize, 7, 33, 120] {
-            let htf_cut: Vec<i64> = htf
-                .iter()
-                .copied()
-                .filter(|&s| s <= base[cut - 1])
-                .collect();
+            let htf_cut: Vec<i64> = htf.iter().copied().filter(|&s| s <= base[cut - 1]).collect();
             let part = align_completed(&base[..cut], &htf_cut, tf, &vals[..htf_cut.len()]);
             for (a, b) in part.iter().zip(&full) {
                 assert!(a == b || (a.is_nan() && b.is_nan()));

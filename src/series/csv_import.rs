@@ -9,15 +9,7 @@ use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// Header names accepted for the timestamp column (compared case-insensitively).
-const TIME_NAMES: [&str; 7] = [
-    "date",
-    "time",
-    "datetime",
-    "timestamp",
-    "date_time",
-    "ts",
-    "index",
-];
+const TIME_NAMES: [&str; 7] = ["date", "time", "datetime", "timestamp", "date_time", "ts", "index"];
 
 struct Layout {
     time: usize,
@@ -41,9 +33,7 @@ pub fn parse_csv(text: &str) -> Result<Ohlcv> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| {
-            Error::invalid_input(format!("could not read the CSV header: {e}")).with("row", 1)
-        })?
+        .map_err(|e| Error::invalid_input(format!("could not read the CSV header: {e}")).with("row", 1))?
         .clone();
     let layout = find_layout(&headers)?;
 
@@ -58,16 +48,11 @@ pub fn parse_csv(text: &str) -> Result<Ohlcv> {
             Ok(true) => {}
             Err(e) => {
                 let row = e.position().map(|p| p.line() as usize).unwrap_or(line + 1);
-                return Err(
-                    Error::invalid_input(format!("row {row}: malformed CSV record: {e}"))
-                        .with("row", row),
-                );
+                return Err(Error::invalid_input(format!("row {row}: malformed CSV record: {e}"))
+                    .with("row", row));
             }
         }
-        line = record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(line + 1);
+        line = record.position().map(|p| p.line() as usize).unwrap_or(line + 1);
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -80,11 +65,7 @@ pub fn parse_csv(text: &str) -> Result<Ohlcv> {
         if let Some(v) = layout.volume {
             let raw = field(v);
             // Some exports leave volume blank on holidays; a blank volume is no volume.
-            volume.push(if raw.is_empty() {
-                0.0
-            } else {
-                parse_number(raw, line, "volume")?
-            });
+            volume.push(if raw.is_empty() { 0.0 } else { parse_number(raw, line, "volume")? });
         }
     }
     if time.is_empty() {
@@ -97,9 +78,7 @@ pub fn parse_csv(text: &str) -> Result<Ohlcv> {
 fn to_file_row(mut e: Error) -> Error {
     if let Some(row) = e.detail("row").and_then(|v| v.as_u64()) {
         let line = row + 2;
-        e.message = e
-            .message
-            .replacen(&format!("row {row}"), &format!("row {line}"), 1);
+        e.message = e.message.replacen(&format!("row {row}"), &format!("row {line}"), 1);
         e.details.insert("row".into(), line.into());
         e.details.insert("bar".into(), row.into());
     }
@@ -117,17 +96,11 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 fn find_layout(headers: &csv::StringRecord) -> Result<Layout> {
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+    let names: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let time = find(&TIME_NAMES).or_else(|| {
         // backtesting.py / pandas: the index is written as an unnamed first column.
-        names
-            .first()
-            .filter(|n| n.is_empty() || n.starts_with("unnamed"))
-            .map(|_| 0)
+        names.first().filter(|n| n.is_empty() || n.starts_with("unnamed")).map(|_| 0)
     });
     let required = [
         ("time", time),
@@ -136,11 +109,7 @@ fn find_layout(headers: &csv::StringRecord) -> Result<Layout> {
         ("low", find(&["low", "l"])),
         ("close", find(&["close", "c"])),
     ];
-    let missing: Vec<&str> = required
-        .iter()
-        .filter(|(_, i)| i.is_none())
-        .map(|(n, _)| *n)
-        .collect();
+    let missing: Vec<&str> = required.iter().filter(|(_, i)| i.is_none()).map(|(n, _)| *n).collect();
     if !missing.is_empty() {
         return Err(Error::invalid_input(format!(
             "missing column(s) {}: the header needs a date/time column (or an unnamed first column) and Open, High, Low, Close (Volume optional)",
@@ -163,12 +132,10 @@ fn find_layout(headers: &csv::StringRecord) -> Result<Layout> {
 
 fn parse_number(raw: &str, row: usize, column: &str) -> Result<f64> {
     let value: f64 = raw.parse().map_err(|_| {
-        Error::invalid_input(format!(
-            "row {row}, column '{column}': '{raw}' is not a number"
-        ))
-        .with("row", row)
-        .with("column", column)
-        .with("value", raw)
+        Error::invalid_input(format!("row {row}, column '{column}': '{raw}' is not a number"))
+            .with("row", row)
+            .with("column", column)
+            .with("value", raw)
     })?;
     if !value.is_finite() {
         return Err(Error::invalid_input(format!(
@@ -205,13 +172,7 @@ fn parse_time(raw: &str, row: usize, column: &str) -> Result<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
         return Ok(dt.timestamp_millis());
     }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y/%m/%d %H:%M:%S",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y/%m/%d %H:%M:%S"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(raw, fmt) {
             return Ok(dt.and_utc().timestamp_millis());
         }
@@ -224,10 +185,7 @@ fn parse_time(raw: &str, row: usize, column: &str) -> Result<i64> {
     }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(raw, fmt) {
-            return Ok(d
-                .and_hms_opt(0, 0, 0)
-                .map(|dt| dt.and_utc().timestamp_millis())
-                .ok_or_else(bad)?);
+            return Ok(d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp_millis()).ok_or_else(bad)?);
         }
     }
     Err(bad())
@@ -251,10 +209,7 @@ mod tests {
 
     #[test]
     fn yahoo_layout_semicolons_lowercase_no_volume() {
-        let y = parse_csv(
-            "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.4,100\n",
-        )
-        .expect("yahoo");
+        let y = parse_csv("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.4,100\n").expect("yahoo");
         assert_eq!(y.close, vec![10.5]);
         let s = parse_csv("date;open;high;low;close\n2024-01-02T09:30:00;10;11;9;10.5\n2024-01-02T10:30:00;10;11;9;10.6\n").expect("semicolons");
         assert_eq!(s.volume, vec![0.0, 0.0]);
@@ -266,8 +221,7 @@ mod tests {
         let a = parse_csv("timestamp,open,high,low,close\n1700000000,1,1,1,1\n").expect("s");
         let b = parse_csv("timestamp,open,high,low,close\n1700000000000,1,1,1,1\n").expect("ms");
         assert_eq!(a.time, b.time);
-        let c =
-            parse_csv("time,open,high,low,close\n2023-11-14T22:13:20Z,1,1,1,1\n").expect("rfc3339");
+        let c = parse_csv("time,open,high,low,close\n2023-11-14T22:13:20Z,1,1,1,1\n").expect("rfc3339");
         assert_eq!(a.time, c.time);
     }
 
@@ -277,37 +231,23 @@ mod tests {
         assert_eq!(e.code.as_str(), "INVALID_INPUT");
         let e = parse_csv("date,open,high,close\n2024-01-01,1,2,1\n").unwrap_err();
         assert!(e.message.contains("low"), "{}", e.message);
-        let e = parse_csv("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n")
-            .unwrap_err();
+        let e = parse_csv("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,x,1,1\n").unwrap_err();
         assert_eq!(e.detail("row").and_then(|v| v.as_u64()), Some(3));
         assert_eq!(e.detail("column").and_then(|v| v.as_str()), Some("high"));
         let e = parse_csv("date,open,high,low,close\n2024-01-01,1,2,1,NaN\n").unwrap_err();
         assert_eq!(e.detail("column").and_then(|v| v.as_str()), Some("close"));
-        let e = parse_csv("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,1,2,1\n")
-            .unwrap_err();
-        assert_eq!(
-            e.detail("row").and_then(|v| v.as_u64()),
-            Some(3),
-            "{}",
-            e.message
-        );
-        let e = parse_csv("date,open,high,low,close\n2024-01-02,1,2,1,1\n2024-01-01,1,2,1,1\n")
-            .unwrap_err();
+        let e = parse_csv("date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,1,2,1\n").unwrap_err();
+        assert_eq!(e.detail("row").and_then(|v| v.as_u64()), Some(3), "{}", e.message);
+        let e = parse_csv("date,open,high,low,close\n2024-01-02,1,2,1,1\n2024-01-01,1,2,1,1\n").unwrap_err();
         assert!(e.message.contains("sorted"));
-        let e = parse_csv("date,open,high,low,close\n2024-01-02,1,2,1,1\n2024-01-02,1,2,1,1\n")
-            .unwrap_err();
+        let e = parse_csv("date,open,high,low,close\n2024-01-02,1,2,1,1\n2024-01-02,1,2,1,1\n").unwrap_err();
         assert!(e.message.contains("duplicate"));
         let e = parse_csv("date,open,high,low,close\n2024-01-02,-1,2,1,1\n").unwrap_err();
         assert!(e.message.contains("positive"));
         let e = parse_csv("date,open,high,low,close\nyesterday,1,2,1,1\n").unwrap_err();
         assert_eq!(e.detail("column").and_then(|v| v.as_str()), Some("date"));
         let e = parse_csv("date,open,high,low,close\n2024-01-02,1,2,1\n").unwrap_err();
-        assert_eq!(
-            e.detail("row").and_then(|v| v.as_u64()),
-            Some(2),
-            "{}",
-            e.message
-        );
+        assert_eq!(e.detail("row").and_then(|v| v.as_u64()), Some(2), "{}", e.message);
         assert!(parse_csv("date,open,high,low,close\n").is_err());
     }
 

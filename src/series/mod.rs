@@ -38,11 +38,7 @@ impl Ohlcv {
         volume: Vec<f64>,
     ) -> Result<Self> {
         let n = time.len();
-        let volume = if volume.is_empty() {
-            vec![0.0; n]
-        } else {
-            volume
-        };
+        let volume = if volume.is_empty() { vec![0.0; n] } else { volume };
         for (name, len) in [
             ("open", open.len()),
             ("high", high.len()),
@@ -62,14 +58,7 @@ impl Ohlcv {
         if n == 0 {
             return Err(Error::invalid_input("no bars: the series is empty").with("rows", 0));
         }
-        let data = Ohlcv {
-            time,
-            open,
-            high,
-            low,
-            close,
-            volume,
-        };
+        let data = Ohlcv { time, open, high, low, close, volume };
         data.validate()?;
         Ok(data)
     }
@@ -165,12 +154,10 @@ impl Ohlcv {
 }
 
 fn bad_value(row: usize, column: &str, value: f64, what: &str) -> Error {
-    Error::invalid_input(format!(
-        "row {row}, column '{column}': value {value} {what}"
-    ))
-    .with("row", row)
-    .with("column", column)
-    .with("value", value.to_string())
+    Error::invalid_input(format!("row {row}, column '{column}': value {value} {what}"))
+        .with("row", row)
+        .with("column", column)
+        .with("value", value.to_string())
 }
 
 #[cfg(test)]
@@ -178,10 +165,7 @@ mod tests {
     use super::*;
 
     fn bars(n: usize) -> (Vec<i64>, Vec<f64>) {
-        (
-            (0..n as i64).map(|i| i * 60_000).collect(),
-            (0..n).map(|i| 10.0 + i as f64).collect(),
-        )
+        ((0..n as i64).map(|i| i * 60_000).collect(), (0..n).map(|i| 10.0 + i as f64).collect())
     }
 
     #[test]
@@ -194,15 +178,7 @@ mod tests {
     #[test]
     fn new_rejects_each_invariant() {
         let (t, p) = bars(3);
-        let e = Ohlcv::new(
-            t.clone(),
-            p.clone(),
-            p.clone(),
-            p.clone(),
-            p[..2].to_vec(),
-            vec![],
-        )
-        .unwrap_err();
+        let e = Ohlcv::new(t.clone(), p.clone(), p.clone(), p.clone(), p[..2].to_vec(), vec![]).unwrap_err();
         assert_eq!(e.detail("column").and_then(|v| v.as_str()), Some("close"));
         let mut low = p.clone();
         low[1] = 100.0;

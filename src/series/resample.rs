@@ -18,11 +18,7 @@ pub fn parse_timeframe(spec: &str) -> Result<i64> {
     let s = spec.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: i64 = if num.is_empty() {
-        1
-    } else {
-        num.parse().unwrap_or(0)
-    };
+    let n: i64 = if num.is_empty() { 1 } else { num.parse().unwrap_or(0) };
     let unit_ms = match unit.to_ascii_lowercase().as_str() {
         "s" | "sec" => 1000,
         "m" | "min" | "t" => MINUTE,
@@ -45,16 +41,9 @@ pub fn parse_timeframe(spec: &str) -> Result<i64> {
 /// data's own spacing (that would invent bars), which is checked.
 pub fn resample(data: &Ohlcv, timeframe_ms: i64) -> Result<Ohlcv> {
     if timeframe_ms <= 0 {
-        return Err(
-            Error::invalid_parameter("timeframe must be positive").with("parameter", "timeframe")
-        );
+        return Err(Error::invalid_parameter("timeframe must be positive").with("parameter", "timeframe"));
     }
-    let min_step = data
-        .time
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .min()
-        .unwrap_or(timeframe_ms);
+    let min_step = data.time.windows(2).map(|w| w[1] - w[0]).min().unwrap_or(timeframe_ms);
     if timeframe_ms < min_step {
         return Err(Error::invalid_parameter(format!(
             "cannot resample to {timeframe_ms} ms: the data's bars are {min_step} ms apart; resampling only makes bars coarser"
@@ -63,11 +52,7 @@ pub fn resample(data: &Ohlcv, timeframe_ms: i64) -> Result<Ohlcv> {
         .with("timeframe_ms", timeframe_ms)
         .with("data_step_ms", min_step));
     }
-    let offset = if timeframe_ms % WEEK == 0 {
-        WEEK_OFFSET
-    } else {
-        0
-    };
+    let offset = if timeframe_ms % WEEK == 0 { WEEK_OFFSET } else { 0 };
     let bucket_of = |t: i64| (t - offset).div_euclid(timeframe_ms) * timeframe_ms + offset;
 
     let mut out = Ohlcv::default();
@@ -136,15 +121,7 @@ mod tests {
         // 1970-01-05 (Monday) .. 1970-01-11 (Sunday) is one bucket; 01-12 starts the next.
         let days: Vec<i64> = (4..12).map(|d| d * DAY).collect();
         let n = days.len();
-        let d = Ohlcv::new(
-            days,
-            vec![1.0; n],
-            vec![2.0; n],
-            vec![1.0; n],
-            vec![1.5; n],
-            vec![],
-        )
-        .expect("valid");
+        let d = Ohlcv::new(days, vec![1.0; n], vec![2.0; n], vec![1.0; n], vec![1.5; n], vec![]).expect("valid");
         let w = resample(&d, WEEK).expect("weekly");
         assert_eq!(w.time, vec![4 * DAY, 11 * DAY]);
     }

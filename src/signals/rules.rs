@@ -71,32 +71,10 @@ pub struct RulesConfig {
 impl Default for RulesConfig {
     fn default() -> Self {
         RulesConfig {
-            rsi: RsiRule {
-                enabled: true,
-                timeperiod: 14,
-                lower: 30.0,
-                upper: 70.0,
-                weight: 1.0,
-            },
-            macd: MacdRule {
-                enabled: true,
-                fastperiod: 12,
-                slowperiod: 26,
-                signalperiod: 9,
-                weight: 1.0,
-            },
-            bollinger: BollingerRule {
-                enabled: true,
-                timeperiod: 20,
-                nbdev: 2.0,
-                weight: 1.0,
-            },
-            sma_cross: SmaCrossRule {
-                enabled: true,
-                fastperiod: 20,
-                slowperiod: 50,
-                weight: 1.0,
-            },
+            rsi: RsiRule { enabled: true, timeperiod: 14, lower: 30.0, upper: 70.0, weight: 1.0 },
+            macd: MacdRule { enabled: true, fastperiod: 12, slowperiod: 26, signalperiod: 9, weight: 1.0 },
+            bollinger: BollingerRule { enabled: true, timeperiod: 20, nbdev: 2.0, weight: 1.0 },
+            sma_cross: SmaCrossRule { enabled: true, fastperiod: 20, slowperiod: 50, weight: 1.0 },
         }
     }
 }
@@ -105,9 +83,7 @@ impl Default for RulesConfig {
 pub const RULES: [&str; 4] = ["rsi", "macd", "bollinger", "sma_cross"];
 
 fn bad_param(rule: &str, param: &str, message: String) -> Error {
-    Error::invalid_parameter(message)
-        .with("rule", rule)
-        .with("parameter", param)
+    Error::invalid_parameter(message).with("rule", rule).with("parameter", param)
 }
 
 fn read_period(obj: &Map<String, Value>, rule: &str, key: &str, current: usize) -> Result<usize> {
@@ -115,48 +91,28 @@ fn read_period(obj: &Map<String, Value>, rule: &str, key: &str, current: usize) 
         None | Some(Value::Null) => Ok(current),
         Some(v) => match v.as_f64() {
             Some(x) if x.fract() == 0.0 && (2.0..=100_000.0).contains(&x) => Ok(x as usize),
-            _ => Err(bad_param(
-                rule,
-                key,
-                format!("{rule}.{key} = {v}: must be a whole number in [2, 100000]"),
-            )
-            .with("min", 2)
-            .with("max", 100_000)),
+            _ => Err(bad_param(rule, key, format!("{rule}.{key} = {v}: must be a whole number in [2, 100000]"))
+                .with("min", 2)
+                .with("max", 100_000)),
         },
     }
 }
 
-fn read_number(
-    obj: &Map<String, Value>,
-    rule: &str,
-    key: &str,
-    current: f64,
-    min: f64,
-    max: f64,
-) -> Result<f64> {
+fn read_number(obj: &Map<String, Value>, rule: &str, key: &str, current: f64, min: f64, max: f64) -> Result<f64> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(current),
         Some(v) => match v.as_f64() {
             Some(x) if (min..=max).contains(&x) => Ok(x),
-            _ => Err(bad_param(
-                rule,
-                key,
-                format!("{rule}.{key} = {v}: must be a number in [{min}, {max}]"),
-            )
-            .with("min", min)
-            .with("max", max)),
+            _ => Err(bad_param(rule, key, format!("{rule}.{key} = {v}: must be a number in [{min}, {max}]"))
+                .with("min", min)
+                .with("max", max)),
         },
     }
 }
 
 /// The rule's sub-object: `true`/`false` (enable with defaults / disable) or an object of
 /// parameters (`enabled: false` disables).
-fn rule_object<'a>(
-    value: Option<&'a Value>,
-    rule: &str,
-    enabled: &mut bool,
-    known: &[&str],
-) -> Result<Option<&'a Map<String, Value>>> {
+fn rule_object<'a>(value: Option<&'a Value>, rule: &str, enabled: &mut bool, known: &[&str]) -> Result<Option<&'a Map<String, Value>>> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => {
@@ -166,34 +122,20 @@ fn rule_object<'a>(
         Some(Value::Object(o)) => {
             for k in o.keys() {
                 if k != "enabled" && k != "weight" && !known.contains(&k.as_str()) {
-                    return Err(bad_param(
-                        rule,
-                        k,
-                        format!(
-                            "unknown parameter '{k}' for rule '{rule}'; known: enabled, weight, {}",
-                            known.join(", ")
-                        ),
-                    ));
+                    return Err(bad_param(rule, k, format!(
+                        "unknown parameter '{k}' for rule '{rule}'; known: enabled, weight, {}",
+                        known.join(", ")
+                    )));
                 }
             }
             match o.get("enabled") {
                 None | Some(Value::Null) => {}
                 Some(Value::Bool(b)) => *enabled = *b,
-                Some(v) => {
-                    return Err(bad_param(
-                        rule,
-                        "enabled",
-                        format!("{rule}.enabled = {v}: must be true or false"),
-                    ))
-                }
+                Some(v) => return Err(bad_param(rule, "enabled", format!("{rule}.enabled = {v}: must be true or false"))),
             }
             Ok(Some(o))
         }
-        Some(v) => Err(bad_param(
-            rule,
-            "",
-            format!("'{rule}' must be true, false or an object of parameters, got {v}"),
-        )),
+        Some(v) => Err(bad_param(rule, "", format!("'{rule}' must be true, false or an object of parameters, got {v}"))),
     }
 }
 
@@ -205,12 +147,8 @@ impl RulesConfig {
         let obj = match value {
             Value::Null => return Ok(c),
             Value::Object(o) => o,
-            _ => {
-                return Err(Error::invalid_parameter(
-                    "signal config must be an object such as { rsi: { lower: 25 } }",
-                )
-                .with("parameter", "config"))
-            }
+            _ => return Err(Error::invalid_parameter("signal config must be an object such as { rsi: { lower: 25 } }")
+                .with("parameter", "config")),
         };
         for k in obj.keys() {
             if !RULES.contains(&k.as_str()) && k != "smaCross" {
@@ -221,24 +159,14 @@ impl RulesConfig {
                 .with("allowed", RULES.to_vec()));
             }
         }
-        if let Some(o) = rule_object(
-            obj.get("rsi"),
-            "rsi",
-            &mut c.rsi.enabled,
-            &["timeperiod", "lower", "upper"],
-        )? {
+        if let Some(o) = rule_object(obj.get("rsi"), "rsi", &mut c.rsi.enabled, &["timeperiod", "lower", "upper"])? {
             let r = &mut c.rsi;
             r.timeperiod = read_period(o, "rsi", "timeperiod", r.timeperiod)?;
             r.lower = read_number(o, "rsi", "lower", r.lower, 0.0, 100.0)?;
             r.upper = read_number(o, "rsi", "upper", r.upper, 0.0, 100.0)?;
             r.weight = read_number(o, "rsi", "weight", r.weight, 0.0, f64::MAX)?;
         }
-        if let Some(o) = rule_object(
-            obj.get("macd"),
-            "macd",
-            &mut c.macd.enabled,
-            &["fastperiod", "slowperiod", "signalperiod"],
-        )? {
+        if let Some(o) = rule_object(obj.get("macd"), "macd", &mut c.macd.enabled, &["fastperiod", "slowperiod", "signalperiod"])? {
             let r = &mut c.macd;
             r.fastperiod = read_period(o, "macd", "fastperiod", r.fastperiod)?;
             r.slowperiod = read_period(o, "macd", "slowperiod", r.slowperiod)?;
@@ -249,24 +177,14 @@ impl RulesConfig {
             };
             r.weight = read_number(o, "macd", "weight", r.weight, 0.0, f64::MAX)?;
         }
-        if let Some(o) = rule_object(
-            obj.get("bollinger"),
-            "bollinger",
-            &mut c.bollinger.enabled,
-            &["timeperiod", "nbdev"],
-        )? {
+        if let Some(o) = rule_object(obj.get("bollinger"), "bollinger", &mut c.bollinger.enabled, &["timeperiod", "nbdev"])? {
             let r = &mut c.bollinger;
             r.timeperiod = read_period(o, "bollinger", "timeperiod", r.timeperiod)?;
             r.nbdev = read_number(o, "bollinger", "nbdev", r.nbdev, 0.0, 100.0)?;
             r.weight = read_number(o, "bollinger", "weight", r.weight, 0.0, f64::MAX)?;
         }
         let sma = obj.get("sma_cross").or_else(|| obj.get("smaCross"));
-        if let Some(o) = rule_object(
-            sma,
-            "sma_cross",
-            &mut c.sma_cross.enabled,
-            &["fastperiod", "slowperiod"],
-        )? {
+        if let Some(o) = rule_object(sma, "sma_cross", &mut c.sma_cross.enabled, &["fastperiod", "slowperiod"])? {
             let r = &mut c.sma_cross;
             r.fastperiod = read_period(o, "sma_cross", "fastperiod", r.fastperiod)?;
             r.slowperiod = read_period(o, "sma_cross", "slowperiod", r.slowperiod)?;
@@ -279,42 +197,26 @@ impl RulesConfig {
     /// Cross-parameter checks (also run by [`ticker_signals`] for configs built in Rust).
     pub fn validate(&self) -> Result<()> {
         if self.rsi.lower >= self.rsi.upper {
-            return Err(bad_param(
-                "rsi",
-                "lower",
-                format!(
-                    "rsi.lower ({}) must be below rsi.upper ({})",
-                    self.rsi.lower, self.rsi.upper
-                ),
-            ));
+            return Err(bad_param("rsi", "lower", format!(
+                "rsi.lower ({}) must be below rsi.upper ({})",
+                self.rsi.lower, self.rsi.upper
+            )));
         }
         if self.macd.fastperiod >= self.macd.slowperiod {
-            return Err(bad_param(
-                "macd",
-                "fastperiod",
-                format!(
-                    "macd.fastperiod ({}) must be below macd.slowperiod ({})",
-                    self.macd.fastperiod, self.macd.slowperiod
-                ),
-            ));
+            return Err(bad_param("macd", "fastperiod", format!(
+                "macd.fastperiod ({}) must be below macd.slowperiod ({})",
+                self.macd.fastperiod, self.macd.slowperiod
+            )));
         }
         if self.sma_cross.fastperiod >= self.sma_cross.slowperiod {
-            return Err(bad_param(
-                "sma_cross",
-                "fastperiod",
-                format!(
-                    "sma_cross.fastperiod ({}) must be below sma_cross.slowperiod ({})",
-                    self.sma_cross.fastperiod, self.sma_cross.slowperiod
-                ),
-            ));
+            return Err(bad_param("sma_cross", "fastperiod", format!(
+                "sma_cross.fastperiod ({}) must be below sma_cross.slowperiod ({})",
+                self.sma_cross.fastperiod, self.sma_cross.slowperiod
+            )));
         }
         for (rule, w) in self.weights() {
             if !w.is_finite() || w < 0.0 {
-                return Err(bad_param(
-                    rule,
-                    "weight",
-                    format!("{rule}.weight = {w}: must be a finite number ≥ 0"),
-                ));
+                return Err(bad_param(rule, "weight", format!("{rule}.weight = {w}: must be a finite number ≥ 0")));
             }
         }
         if self.total_weight() <= 0.0 {
@@ -336,22 +238,12 @@ impl RulesConfig {
     }
 
     fn enabled(&self) -> [bool; 4] {
-        [
-            self.rsi.enabled,
-            self.macd.enabled,
-            self.bollinger.enabled,
-            self.sma_cross.enabled,
-        ]
+        [self.rsi.enabled, self.macd.enabled, self.bollinger.enabled, self.sma_cross.enabled]
     }
 
     /// W: the total weight of the enabled rules.
     pub fn total_weight(&self) -> f64 {
-        self.weights()
-            .iter()
-            .zip(self.enabled())
-            .filter(|(_, e)| *e)
-            .map(|((_, w), _)| w)
-            .sum()
+        self.weights().iter().zip(self.enabled()).filter(|(_, e)| *e).map(|((_, w), _)| w).sum()
     }
 }
 
@@ -367,12 +259,7 @@ pub struct SeriesView<'a> {
 
 impl<'a> SeriesView<'a> {
     pub fn from_ohlcv(data: &'a crate::series::Ohlcv) -> Self {
-        SeriesView {
-            time: &data.time,
-            high: &data.high,
-            low: &data.low,
-            close: &data.close,
-        }
+        SeriesView { time: &data.time, high: &data.high, low: &data.low, close: &data.close }
     }
 }
 
@@ -402,30 +289,13 @@ pub fn indicator_columns(series: &SeriesView, config: &RulesConfig) -> Result<Ru
     if config.macd.enabled {
         let (mut m, mut s, mut h) = (col(), col(), col());
         let r = &config.macd;
-        indicators::macd(
-            series.close,
-            r.fastperiod,
-            r.slowperiod,
-            r.signalperiod,
-            &mut m,
-            &mut s,
-            &mut h,
-        )?;
+        indicators::macd(series.close, r.fastperiod, r.slowperiod, r.signalperiod, &mut m, &mut s, &mut h)?;
         out.macd = Some((m, s));
     }
     if config.bollinger.enabled {
         let (mut u, mut mid, mut l) = (col(), col(), col());
         let r = &config.bollinger;
-        indicators::bbands(
-            series.close,
-            r.timeperiod,
-            r.nbdev,
-            r.nbdev,
-            MaType::Sma,
-            &mut u,
-            &mut mid,
-            &mut l,
-        )?;
+        indicators::bbands(series.close, r.timeperiod, r.nbdev, r.nbdev, MaType::Sma, &mut u, &mut mid, &mut l)?;
         out.bollinger = Some((u, l));
     }
     if config.sma_cross.enabled {
@@ -509,12 +379,7 @@ fn to_signal(v: i8) -> Signal {
 /// The votes of the four rules at bar `i` (rsi, macd, bollinger, sma_cross): `None` when a
 /// rule is disabled or warming up. This is the only place the rules' conditions live;
 /// [`rule_states`] adds the descriptions.
-fn bar_votes(
-    series: &SeriesView,
-    cols: &RuleColumns,
-    config: &RulesConfig,
-    i: usize,
-) -> [Option<i8>; 4] {
+fn bar_votes(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i: usize) -> [Option<i8>; 4] {
     let mut v = [None; 4];
     if let (true, Some(rsi)) = (config.rsi.enabled, &cols.rsi) {
         let x = rsi.get(i).copied().unwrap_or(f64::NAN);
@@ -532,10 +397,7 @@ fn bar_votes(
         v[1] = cross(m, s, i);
     }
     if let (true, Some((u, l))) = (config.bollinger.enabled, &cols.bollinger) {
-        let (up, lo) = (
-            u.get(i).copied().unwrap_or(f64::NAN),
-            l.get(i).copied().unwrap_or(f64::NAN),
-        );
+        let (up, lo) = (u.get(i).copied().unwrap_or(f64::NAN), l.get(i).copied().unwrap_or(f64::NAN));
         let (hi, low) = (series.high[i], series.low[i]);
         v[2] = if up.is_nan() || lo.is_nan() || hi.is_nan() || low.is_nan() {
             None
@@ -550,12 +412,7 @@ fn bar_votes(
 }
 
 /// Every enabled rule's state at bar `i`, with its value and a human reason.
-fn rule_states(
-    series: &SeriesView,
-    cols: &RuleColumns,
-    config: &RulesConfig,
-    i: usize,
-) -> Vec<RuleState> {
+fn rule_states(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig, i: usize) -> Vec<RuleState> {
     let votes = bar_votes(series, cols, config, i);
     let at = |c: &[f64]| c.get(i).copied().filter(|x| !x.is_nan());
     let mut out = Vec::with_capacity(4);
@@ -564,33 +421,11 @@ fn rule_states(
         let v = at(rsi).unwrap_or(f64::NAN);
         let reason = match votes[0] {
             None => format!("RSI({}) warming up", r.timeperiod),
-            Some(1) => format!(
-                "RSI({}) {} below {}: oversold",
-                r.timeperiod,
-                fmt(v),
-                r.lower
-            ),
-            Some(-1) => format!(
-                "RSI({}) {} above {}: overbought",
-                r.timeperiod,
-                fmt(v),
-                r.upper
-            ),
-            Some(_) => format!(
-                "RSI({}) {} between {} and {}",
-                r.timeperiod,
-                fmt(v),
-                r.lower,
-                r.upper
-            ),
+            Some(1) => format!("RSI({}) {} below {}: oversold", r.timeperiod, fmt(v), r.lower),
+            Some(-1) => format!("RSI({}) {} above {}: overbought", r.timeperiod, fmt(v), r.upper),
+            Some(_) => format!("RSI({}) {} between {} and {}", r.timeperiod, fmt(v), r.lower, r.upper),
         };
-        out.push(RuleState {
-            rule: "rsi",
-            vote: votes[0].map(to_signal),
-            weight: r.weight,
-            value: at(rsi),
-            reason,
-        });
+        out.push(RuleState { rule: "rsi", vote: votes[0].map(to_signal), weight: r.weight, value: at(rsi), reason });
     }
     if let (true, Some((m, s))) = (config.macd.enabled, &cols.macd) {
         let r = &config.macd;
@@ -600,22 +435,9 @@ fn rule_states(
             None => format!("{name} warming up"),
             Some(1) => format!("{name} crossed above its signal line"),
             Some(-1) => format!("{name} crossed below its signal line"),
-            Some(_) => format!(
-                "{name} {} its signal line, no cross",
-                if diff.unwrap_or(0.0) > 0.0 {
-                    "above"
-                } else {
-                    "below"
-                }
-            ),
+            Some(_) => format!("{name} {} its signal line, no cross", if diff.unwrap_or(0.0) > 0.0 { "above" } else { "below" }),
         };
-        out.push(RuleState {
-            rule: "macd",
-            vote: votes[1].map(to_signal),
-            weight: r.weight,
-            value: diff,
-            reason,
-        });
+        out.push(RuleState { rule: "macd", vote: votes[1].map(to_signal), weight: r.weight, value: diff, reason });
     }
     if let (true, Some((u, l))) = (config.bollinger.enabled, &cols.bollinger) {
         let r = &config.bollinger;
@@ -629,13 +451,7 @@ fn rule_states(
             Some(_) if low <= lo => format!("bar spans both {name} bands"),
             Some(_) => format!("inside the {name} bands"),
         };
-        out.push(RuleState {
-            rule: "bollinger",
-            vote: votes[2].map(to_signal),
-            weight: r.weight,
-            value: at(series.close),
-            reason,
-        });
+        out.push(RuleState { rule: "bollinger", vote: votes[2].map(to_signal), weight: r.weight, value: at(series.close), reason });
     }
     if let (true, Some((f, s))) = (config.sma_cross.enabled, &cols.sma_cross) {
         let r = &config.sma_cross;
@@ -647,21 +463,11 @@ fn rule_states(
             Some(_) => format!(
                 "SMA({}) {} SMA({}), no cross",
                 r.fastperiod,
-                if diff.unwrap_or(0.0) > 0.0 {
-                    "above"
-                } else {
-                    "below"
-                },
+                if diff.unwrap_or(0.0) > 0.0 { "above" } else { "below" },
                 r.slowperiod
             ),
         };
-        out.push(RuleState {
-            rule: "sma_cross",
-            vote: votes[3].map(to_signal),
-            weight: r.weight,
-            value: diff,
-            reason,
-        });
+        out.push(RuleState { rule: "sma_cross", vote: votes[3].map(to_signal), weight: r.weight, value: diff, reason });
     }
     out
 }
@@ -691,20 +497,12 @@ fn signal_of(score: f64, total_weight: f64) -> (Signal, f64) {
     } else {
         Signal::Hold
     };
-    let conf = if total_weight > 0.0 {
-        (score.abs() / total_weight).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let conf = if total_weight > 0.0 { (score.abs() / total_weight).clamp(0.0, 1.0) } else { 0.0 };
     (signal, conf)
 }
 
 /// Applies the rules to precomputed indicator columns (all of the series' length).
-pub fn evaluate(
-    series: &SeriesView,
-    cols: &RuleColumns,
-    config: &RulesConfig,
-) -> Result<TickerSignals> {
+pub fn evaluate(series: &SeriesView, cols: &RuleColumns, config: &RulesConfig) -> Result<TickerSignals> {
     config.validate()?;
     let n = series.close.len();
     check_series(series)?;
@@ -716,18 +514,14 @@ pub fn evaluate(
     ];
     for ((rule, len), enabled) in RULES.iter().zip(lens).zip(config.enabled()) {
         if enabled && len.is_none() {
-            return Err(Error::invalid_input(format!(
-                "rule '{rule}' is enabled but its indicator column is missing"
-            ))
-            .with("rule", *rule));
+            return Err(Error::invalid_input(format!("rule '{rule}' is enabled but its indicator column is missing"))
+                .with("rule", *rule));
         }
         if let Some(len) = len.filter(|&l| l != n) {
-            return Err(Error::invalid_input(format!(
-                "indicator column of rule '{rule}' has {len} values, the series {n}"
-            ))
-            .with("rule", *rule)
-            .with("length", len)
-            .with("expected", n));
+            return Err(Error::invalid_input(format!("indicator column of rule '{rule}' has {len} values, the series {n}"))
+                .with("rule", *rule)
+                .with("length", len)
+                .with("expected", n));
         }
     }
     let w = config.total_weight();
@@ -748,28 +542,15 @@ pub fn evaluate(
             rules: Vec::new(),
         },
     };
-    let weights = [
-        config.rsi.weight,
-        config.macd.weight,
-        config.bollinger.weight,
-        config.sma_cross.weight,
-    ];
+    let weights = [config.rsi.weight, config.macd.weight, config.bollinger.weight, config.sma_cross.weight];
     for i in 0..n {
         // Votes first (cheap); reasons are formatted only on bars where a rule fired.
         let votes = bar_votes(series, cols, config, i);
-        let score: f64 = votes
-            .iter()
-            .zip(weights)
-            .map(|(v, w)| v.map_or(0.0, |v| v as f64 * w))
-            .sum();
+        let score: f64 = votes.iter().zip(weights).map(|(v, w)| v.map_or(0.0, |v| v as f64 * w)).sum();
         let (signal, confidence) = signal_of(score, w);
         let fired = votes.iter().any(|v| matches!(v, Some(1) | Some(-1)));
         let last = i + 1 == n;
-        let states = if fired || last {
-            rule_states(series, cols, config, i)
-        } else {
-            Vec::new()
-        };
+        let states = if fired || last { rule_states(series, cols, config, i) } else { Vec::new() };
         let reasons: Vec<String> = states
             .iter()
             .filter(|s| matches!(s.vote, Some(Signal::Buy) | Some(Signal::Sell)))
@@ -800,18 +581,12 @@ fn check_series(series: &SeriesView) -> Result<()> {
     if n == 0 {
         return Err(Error::invalid_input("no bars: the series is empty").with("rows", 0));
     }
-    for (name, len) in [
-        ("time", series.time.len()),
-        ("high", series.high.len()),
-        ("low", series.low.len()),
-    ] {
+    for (name, len) in [("time", series.time.len()), ("high", series.high.len()), ("low", series.low.len())] {
         if len != n {
-            return Err(Error::invalid_input(format!(
-                "column '{name}' has {len} values but 'close' has {n}"
-            ))
-            .with("column", name)
-            .with("length", len)
-            .with("expected", n));
+            return Err(Error::invalid_input(format!("column '{name}' has {len} values but 'close' has {n}"))
+                .with("column", name)
+                .with("length", len)
+                .with("expected", n));
         }
     }
     Ok(())
@@ -842,27 +617,14 @@ impl WatchlistEntry {
 /// Latest signal per symbol, sorted by confidence (highest first; equal confidences by
 /// symbol name, so the order is deterministic). A symbol whose data is bad does not sink
 /// the watchlist: its entry carries the error and sorts last.
-pub fn watchlist<'a>(
-    items: impl IntoIterator<Item = (String, Result<SeriesView<'a>>)>,
-    config: &RulesConfig,
-) -> Result<Vec<WatchlistEntry>> {
+pub fn watchlist<'a>(items: impl IntoIterator<Item = (String, Result<SeriesView<'a>>)>, config: &RulesConfig) -> Result<Vec<WatchlistEntry>> {
     config.validate()?;
     let mut out: Vec<WatchlistEntry> = items
         .into_iter()
-        .map(
-            |(symbol, series)| match series.and_then(|s| ticker_signals(&s, config)) {
-                Ok(t) => WatchlistEntry {
-                    symbol,
-                    latest: Some(t.latest),
-                    error: None,
-                },
-                Err(e) => WatchlistEntry {
-                    symbol,
-                    latest: None,
-                    error: Some(e),
-                },
-            },
-        )
+        .map(|(symbol, series)| match series.and_then(|s| ticker_signals(&s, config)) {
+            Ok(t) => WatchlistEntry { symbol, latest: Some(t.latest), error: None },
+            Err(e) => WatchlistEntry { symbol, latest: None, error: Some(e) },
+        })
         .collect();
     out.sort_by(|a, b| {
         a.error

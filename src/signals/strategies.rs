@@ -9,9 +9,7 @@
 //! does (pandas rolling mean for backtesting.py, vectorbt's MA for vectorbt) and uses that
 //! library's crossover rule, so results match those libraries exactly.
 
-use crate::backtest::{
-    self, first_valid, ma, BacktestConfig, BacktestResult, Semantics, SignalSeries,
-};
+use crate::backtest::{self, first_valid, ma, BacktestConfig, BacktestResult, Semantics, SignalSeries};
 use crate::indicators::{self, MaType};
 use crate::series::Ohlcv;
 use crate::signals::Signal;
@@ -41,20 +39,8 @@ pub struct StrategySpec {
 
 const MAX_PERIOD: f64 = 100_000.0;
 
-const fn period(
-    name: &'static str,
-    default: f64,
-    min: f64,
-    description: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        default,
-        min,
-        max: MAX_PERIOD,
-        integer: true,
-        description,
-    }
+const fn period(name: &'static str, default: f64, min: f64, description: &'static str) -> ParamSpec {
+    ParamSpec { name, default, min, max: MAX_PERIOD, integer: true, description }
 }
 
 /// The registry, in listing order.
@@ -120,17 +106,11 @@ pub fn find(name: &str) -> Result<&'static StrategySpec> {
     let wanted = name.trim();
     STRATEGIES
         .iter()
-        .find(|s| {
-            s.name.eq_ignore_ascii_case(wanted)
-                || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
-        })
+        .find(|s| s.name.eq_ignore_ascii_case(wanted) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted)))
         .ok_or_else(|| {
-            Error::invalid_strategy(format!(
-                "unknown strategy '{name}'; known strategies: {}",
-                names().join(", ")
-            ))
-            .with("strategy", name)
-            .with("known", names())
+            Error::invalid_strategy(format!("unknown strategy '{name}'; known strategies: {}", names().join(", ")))
+                .with("strategy", name)
+                .with("known", names())
         })
 }
 
@@ -144,13 +124,7 @@ pub struct Params {
 impl Params {
     /// A value by parameter name; NaN for a name the schema lacks.
     pub fn get(&self, name: &str) -> f64 {
-        self.spec
-            .params
-            .iter()
-            .position(|p| p.name == name)
-            .and_then(|i| self.values.get(i))
-            .copied()
-            .unwrap_or(f64::NAN)
+        self.spec.params.iter().position(|p| p.name == name).and_then(|i| self.values.get(i)).copied().unwrap_or(f64::NAN)
     }
 
     fn period(&self, name: &str) -> usize {
@@ -161,14 +135,7 @@ impl Params {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         for (p, v) in self.spec.params.iter().zip(&self.values) {
-            m.insert(
-                p.name.to_string(),
-                if p.integer {
-                    Value::from(*v as i64)
-                } else {
-                    Value::from(*v)
-                },
-            );
+            m.insert(p.name.to_string(), if p.integer { Value::from(*v as i64) } else { Value::from(*v) });
         }
         Value::Object(m)
     }
@@ -180,13 +147,7 @@ pub fn resolve_params(spec: &'static StrategySpec, given: &Value) -> Result<Para
     let map = match given {
         Value::Object(m) => m,
         Value::Null => &empty,
-        _ => {
-            return Err(Error::invalid_parameter(format!(
-                "parameters of {} must be an object",
-                spec.name
-            ))
-            .with("strategy", spec.name))
-        }
+        _ => return Err(Error::invalid_parameter(format!("parameters of {} must be an object", spec.name)).with("strategy", spec.name)),
     };
     let known: Vec<&str> = spec.params.iter().map(|p| p.name).collect();
     for key in map.keys() {
@@ -206,25 +167,19 @@ pub fn resolve_params(spec: &'static StrategySpec, given: &Value) -> Result<Para
         let v = match map.get(p.name) {
             None | Some(Value::Null) => p.default,
             Some(v) => v.as_f64().ok_or_else(|| {
-                Error::invalid_parameter(format!(
-                    "{} parameter '{}' must be a number, got {v}",
-                    spec.name, p.name
-                ))
-                .with("strategy", spec.name)
-                .with("parameter", p.name)
+                Error::invalid_parameter(format!("{} parameter '{}' must be a number, got {v}", spec.name, p.name))
+                    .with("strategy", spec.name)
+                    .with("parameter", p.name)
             })?,
         };
         if !(v >= p.min && v <= p.max) {
             return Err(Error::param_range(p.name, v, p.min, p.max).with("strategy", spec.name));
         }
         if p.integer && v.fract() != 0.0 {
-            return Err(Error::invalid_parameter(format!(
-                "{} parameter '{}' must be a whole number, got {v}",
-                spec.name, p.name
-            ))
-            .with("strategy", spec.name)
-            .with("parameter", p.name)
-            .with("value", v));
+            return Err(Error::invalid_parameter(format!("{} parameter '{}' must be a whole number, got {v}", spec.name, p.name))
+                .with("strategy", spec.name)
+                .with("parameter", p.name)
+                .with("value", v));
         }
         values.push(v);
     }
@@ -277,25 +232,12 @@ fn crosses_above(a: &[f64], b: &[f64], i: usize) -> bool {
 fn table(data: &Ohlcv, warmup: usize, mut rule: impl FnMut(usize) -> Signal) -> SignalTable {
     let n = data.len();
     let signal: Vec<Signal> = (0..n).map(&mut rule).collect();
-    let confidence = signal
-        .iter()
-        .map(|s| if *s == Signal::Hold { 0.0 } else { 1.0 })
-        .collect();
-    SignalTable {
-        timestamp: data.time.clone(),
-        signal,
-        confidence,
-        warmup,
-    }
+    let confidence = signal.iter().map(|s| if *s == Signal::Hold { 0.0 } else { 1.0 }).collect();
+    SignalTable { timestamp: data.time.clone(), signal, confidence, warmup }
 }
 
 /// Runs a strategy by name with JSON parameters (missing ones take defaults).
-pub fn generate(
-    name: &str,
-    data: &Ohlcv,
-    params: &Value,
-    semantics: Semantics,
-) -> Result<SignalTable> {
+pub fn generate(name: &str, data: &Ohlcv, params: &Value, semantics: Semantics) -> Result<SignalTable> {
     let spec = find(name)?;
     let params = resolve_params(spec, params)?;
     generate_with(&params, data, semantics)
@@ -324,9 +266,7 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Res
                 }),
                 Semantics::Vectorbt => {
                     let mut src = crate::backtest::vectorbt::VbtCross::new(&fast, &slow);
-                    table(data, warmup, |i| {
-                        crate::backtest::SignalSource::signal(&mut src, i)
-                    })
+                    table(data, warmup, |i| crate::backtest::SignalSource::signal(&mut src, i))
                 }
             }
         }
@@ -368,16 +308,7 @@ pub fn generate_with(params: &Params, data: &Ohlcv, semantics: Semantics) -> Res
         "Bollinger" => {
             let (mut upper, mut middle, mut lower) = (buffer(), buffer(), buffer());
             let nbdev = params.get("nbdev");
-            indicators::bbands(
-                close,
-                params.period("timeperiod"),
-                nbdev,
-                nbdev,
-                MaType::Sma,
-                &mut upper,
-                &mut middle,
-                &mut lower,
-            )?;
+            indicators::bbands(close, params.period("timeperiod"), nbdev, nbdev, MaType::Sma, &mut upper, &mut middle, &mut lower)?;
             table(data, first_valid(&upper), |i| {
                 if crosses_above(close, &lower, i) {
                     Signal::Buy
@@ -429,11 +360,9 @@ pub fn parse_signals(values: &[Value]) -> Result<Vec<Signal>> {
                 _ => None,
             };
             parsed.ok_or_else(|| {
-                Error::invalid_input(format!(
-                    "signals[{row}] = {v} is not a signal; use BUY/SELL/HOLD or 1/0/-1"
-                ))
-                .with("field", "signals")
-                .with("row", row)
+                Error::invalid_input(format!("signals[{row}] = {v} is not a signal; use BUY/SELL/HOLD or 1/0/-1"))
+                    .with("field", "signals")
+                    .with("row", row)
             })
         })
         .collect()
@@ -443,16 +372,13 @@ pub fn parse_signals(values: &[Value]) -> Result<Vec<Signal>> {
 /// parameters inline) or explicit `signals` (+ optional `warmup` bars), and any
 /// [`BacktestConfig`] option.
 pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult> {
-    let map = request.as_object().ok_or_else(|| {
-        Error::invalid_input("backtest config must be an object").with("field", "config")
-    })?;
+    let map = request
+        .as_object()
+        .ok_or_else(|| Error::invalid_input("backtest config must be an object").with("field", "config"))?;
     let mut ignore: Vec<&str> = REQUEST_KEYS.to_vec();
     let source = match (map.get("strategy"), map.get("signals")) {
         (Some(_), Some(_)) => {
-            return Err(
-                Error::invalid_input("give either 'strategy' or 'signals', not both")
-                    .with("field", "signals"),
-            )
+            return Err(Error::invalid_input("give either 'strategy' or 'signals', not both").with("field", "signals"))
         }
         (None, None) | (Some(Value::Null), None) | (None, Some(Value::Null)) => {
             return Err(Error::invalid_input(format!(
@@ -470,8 +396,7 @@ pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult>
                 Some(Value::Object(p)) => p.clone(),
                 None | Some(Value::Null) => Map::new(),
                 Some(_) => {
-                    return Err(Error::invalid_parameter("'params' must be an object")
-                        .with("parameter", "params"))
+                    return Err(Error::invalid_parameter("'params' must be an object").with("parameter", "params"))
                 }
             };
             for p in spec.params {
@@ -491,8 +416,7 @@ pub fn backtest_request(data: &Ohlcv, request: &Value) -> Result<BacktestResult>
         }
         (None, Some(signals)) => {
             let values = signals.as_array().ok_or_else(|| {
-                Error::invalid_input("'signals' must be an array with one signal per bar")
-                    .with("field", "signals")
+                Error::invalid_input("'signals' must be an array with one signal per bar").with("field", "signals")
             })?;
             Err(parse_signals(values)?)
         }
@@ -529,23 +453,12 @@ mod tests {
     fn data(close: &[f64]) -> Ohlcv {
         let n = close.len();
         let time = (0..n as i64).map(|i| i * 86_400_000).collect();
-        Ohlcv::new(
-            time,
-            close.to_vec(),
-            close.to_vec(),
-            close.to_vec(),
-            close.to_vec(),
-            vec![],
-        )
-        .expect("valid")
+        Ohlcv::new(time, close.to_vec(), close.to_vec(), close.to_vec(), close.to_vec(), vec![]).expect("valid")
     }
 
     #[test]
     fn registry_lookup_and_errors() {
-        assert_eq!(
-            find("movingaveragecrossover").map(|s| s.name),
-            Ok("SmaCross")
-        );
+        assert_eq!(find("movingaveragecrossover").map(|s| s.name), Ok("SmaCross"));
         let e = find("Turtle").unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_STRATEGY");
         for name in ["SmaCross", "RSI", "MACD", "Bollinger", "Breakout"] {
@@ -554,45 +467,22 @@ mod tests {
         let spec = find("RSI").expect("rsi");
         let e = resolve_params(spec, &json!({"timeperiod": 1})).unwrap_err();
         assert_eq!(e.code.as_str(), "INVALID_PARAMETER");
-        assert_eq!(
-            e.detail("parameter").and_then(|v| v.as_str()),
-            Some("timeperiod")
-        );
+        assert_eq!(e.detail("parameter").and_then(|v| v.as_str()), Some("timeperiod"));
         assert_eq!(e.detail("min").and_then(|v| v.as_f64()), Some(2.0));
-        assert!(resolve_params(spec, &json!({"lower": 80}))
-            .unwrap_err()
-            .message
-            .contains("less than"));
-        assert!(resolve_params(spec, &json!({"period": 14}))
-            .unwrap_err()
-            .message
-            .contains("timeperiod"));
-        assert!(resolve_params(spec, &json!({"timeperiod": 14.5}))
-            .unwrap_err()
-            .message
-            .contains("whole"));
+        assert!(resolve_params(spec, &json!({"lower": 80})).unwrap_err().message.contains("less than"));
+        assert!(resolve_params(spec, &json!({"period": 14})).unwrap_err().message.contains("timeperiod"));
+        assert!(resolve_params(spec, &json!({"timeperiod": 14.5})).unwrap_err().message.contains("whole"));
         assert!(resolve_params(spec, &json!({"timeperiod": "x"})).is_err());
-        let p =
-            resolve_params(find("SmaCross").expect("sma"), &json!({"n1": 5})).expect("defaults");
+        let p = resolve_params(find("SmaCross").expect("sma"), &json!({"n1": 5})).expect("defaults");
         assert_eq!(p.values, vec![5.0, 20.0]);
     }
 
     #[test]
     fn smacross_signals_on_crossings() {
         let close = [5.0, 4.0, 3.0, 2.0, 3.0, 4.0, 5.0, 4.0, 3.0, 2.0];
-        let t = generate(
-            "SmaCross",
-            &data(&close),
-            &json!({"n1": 1, "n2": 3}),
-            Semantics::BacktestingPy,
-        )
-        .expect("run");
-        let buys: Vec<usize> = (0..close.len())
-            .filter(|&i| t.signal[i] == Signal::Buy)
-            .collect();
-        let sells: Vec<usize> = (0..close.len())
-            .filter(|&i| t.signal[i] == Signal::Sell)
-            .collect();
+        let t = generate("SmaCross", &data(&close), &json!({"n1": 1, "n2": 3}), Semantics::BacktestingPy).expect("run");
+        let buys: Vec<usize> = (0..close.len()).filter(|&i| t.signal[i] == Signal::Buy).collect();
+        let sells: Vec<usize> = (0..close.len()).filter(|&i| t.signal[i] == Signal::Sell).collect();
         assert_eq!(buys, vec![4]);
         assert_eq!(sells, vec![7]);
         assert_eq!(t.warmup, 2);
@@ -629,62 +519,26 @@ mod tests {
 
     #[test]
     fn backtest_request_forms_and_errors() {
-        let close: Vec<f64> = (0..40)
-            .map(|i| 100.0 + (i as f64 * 0.7).sin() * 10.0)
-            .collect();
+        let close: Vec<f64> = (0..40).map(|i| 100.0 + (i as f64 * 0.7).sin() * 10.0).collect();
         let d = data(&close);
-        let inline = backtest_request(
-            &d,
-            &json!({"strategy": "SmaCross", "n1": 2, "n2": 5, "cash": 1000}),
-        )
-        .expect("inline");
-        let nested = backtest_request(
-            &d,
-            &json!({"strategy": "SmaCross", "params": {"n1": 2, "n2": 5}, "cash": 1000}),
-        )
-        .expect("nested");
+        let inline = backtest_request(&d, &json!({"strategy": "SmaCross", "n1": 2, "n2": 5, "cash": 1000})).expect("inline");
+        let nested = backtest_request(&d, &json!({"strategy": "SmaCross", "params": {"n1": 2, "n2": 5}, "cash": 1000})).expect("nested");
         // Debug text compares NaN stats as equal (PartialEq would not).
         assert_eq!(format!("{inline:?}"), format!("{nested:?}"));
         assert!(inline.stats.trades > 0);
         // The same signals given explicitly (with the same warm-up) give the same result.
-        let t = generate(
-            "SmaCross",
-            &d,
-            &json!({"n1": 2, "n2": 5}),
-            Semantics::BacktestingPy,
-        )
-        .expect("signals");
-        let sig: Vec<Value> = t
-            .signal
-            .iter()
-            .map(|s| json!(s.as_str().to_lowercase()))
-            .collect();
-        let explicit = backtest_request(
-            &d,
-            &json!({"signals": sig, "warmup": t.warmup, "cash": 1000}),
-        )
-        .expect("explicit");
+        let t = generate("SmaCross", &d, &json!({"n1": 2, "n2": 5}), Semantics::BacktestingPy).expect("signals");
+        let sig: Vec<Value> = t.signal.iter().map(|s| json!(s.as_str().to_lowercase())).collect();
+        let explicit = backtest_request(&d, &json!({"signals": sig, "warmup": t.warmup, "cash": 1000})).expect("explicit");
         assert_eq!(format!("{explicit:?}"), format!("{inline:?}"));
         let code = |v: Value| backtest_request(&d, &v).unwrap_err().code.as_str();
         assert_eq!(code(json!({"cash": 1000})), "INVALID_INPUT");
         assert_eq!(code(json!({"strategy": "Nope"})), "INVALID_STRATEGY");
-        assert_eq!(
-            code(json!({"strategy": "SmaCross", "n1": 0})),
-            "INVALID_PARAMETER"
-        );
-        assert_eq!(
-            code(json!({"strategy": "SmaCross", "n9": 3})),
-            "INVALID_PARAMETER"
-        );
-        assert_eq!(
-            code(json!({"strategy": "SmaCross", "cash": -5})),
-            "INVALID_PARAMETER"
-        );
+        assert_eq!(code(json!({"strategy": "SmaCross", "n1": 0})), "INVALID_PARAMETER");
+        assert_eq!(code(json!({"strategy": "SmaCross", "n9": 3})), "INVALID_PARAMETER");
+        assert_eq!(code(json!({"strategy": "SmaCross", "cash": -5})), "INVALID_PARAMETER");
         assert_eq!(code(json!({"signals": ["buy", "maybe"]})), "INVALID_INPUT");
         assert_eq!(code(json!({"signals": [1, 0]})), "INVALID_INPUT"); // wrong length
-        assert_eq!(
-            code(json!({"signals": sig, "warmup": 1000})),
-            "INVALID_PARAMETER"
-        );
+        assert_eq!(code(json!({"signals": sig, "warmup": 1000})), "INVALID_PARAMETER");
     }
 }

@@ -46,13 +46,7 @@ impl Data {
 pub fn load_data(sym: &str) -> Data {
     let text = read_fixture(&format!("data/{sym}.csv"));
     let d = stratlab::series::parse_csv(&text).unwrap_or_else(|e| panic!("data/{sym}.csv: {e}"));
-    Data {
-        open: d.open,
-        high: d.high,
-        low: d.low,
-        close: d.close,
-        volume: d.volume,
-    }
+    Data { open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume }
 }
 
 /// Reference columns `ID.output` from `reference/indicators/<SYM>.csv`; empty = NaN.
