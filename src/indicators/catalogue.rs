@@ -506,6 +506,61 @@ declare! {
     // ---- end of math, price transforms, statistics ----
 
     // ---- momentum, volume, volatility additions (extra.rs) ----
+    AC => AcK, "Momentum Indicators", [High, Low],
+        [period("fastperiod", 5.0, 2.0), period("slowperiod", 34.0, 2.0), period("signalperiod", 5.0, 2.0)],
+        ["real"];
+    ADR => AdrK, "Volatility Indicators", [High, Low], [period("timeperiod", 14.0, 1.0)], ["real"];
+    AO => AoK, "Momentum Indicators", [High, Low],
+        [period("fastperiod", 5.0, 2.0), period("slowperiod", 34.0, 2.0)], ["real"];
+    CMF => CmfK, "Volume Indicators", [High, Low, Close, Volume], [period("timeperiod", 20.0, 2.0)], ["real"];
+    CMOU => CmouK, "Momentum Indicators", [Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    COPPOCK => CoppockK, "Momentum Indicators", [Close],
+        [period("wmaperiod", 10.0, 1.0), period("roc1period", 11.0, 1.0), period("roc2period", 14.0, 1.0)],
+        ["real"];
+    CVI => CviK, "Volatility Indicators", [High, Low],
+        [period("timeperiod", 10.0, 2.0), period("rocperiod", 10.0, 1.0)], ["real"];
+    DPO => DpoK, "Momentum Indicators", [Close], [period("timeperiod", 20.0, 2.0)], ["real"];
+    DX => DxK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    EFI => EfiK, "Volume Indicators", [Close, Volume], [period("timeperiod", 13.0, 1.0)], ["real"];
+    ER => ErK, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 2.0)], ["real"];
+    ERI => EriK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 13.0, 1.0)],
+        ["bullpower", "bearpower"];
+    FOSC => FoscK, "Momentum Indicators", [Close], [period("timeperiod", 5.0, 2.0)], ["real"];
+    FRACTAL => FractalK, "Momentum Indicators", [High, Low],
+        [period("leftbars", 2.0, 1.0), period("rightbars", 2.0, 1.0)], ["swinghigh", "swinglow"];
+    IMI => ImiK, "Momentum Indicators", [Open, Close], [period("timeperiod", 14.0, 2.0)], ["real"];
+    KDJ => KdjK, "Momentum Indicators", [High, Low, Close],
+        [period("fastk_period", 9.0, 1.0), period("slowk_period", 3.0, 1.0), matype("slowk_matype", 13.0),
+         period("slowd_period", 3.0, 1.0), matype("slowd_matype", 13.0)],
+        ["k", "d", "j"];
+    MARKETFI => MarketFiK, "Volume Indicators", [High, Low, Volume], [], ["real"];
+    MASSI => MassiK, "Volatility Indicators", [High, Low],
+        [period("fastperiod", 9.0, 2.0), period("slowperiod", 25.0, 2.0)], ["real"];
+    MINUS_DM => MinusDmK, "Momentum Indicators", [High, Low], [period("timeperiod", 14.0, 1.0)], ["real"];
+    NVI => NviK, "Volume Indicators", [Close, Volume], [], ["real"];
+    PLUS_DM => PlusDmK, "Momentum Indicators", [High, Low], [period("timeperiod", 14.0, 1.0)], ["real"];
+    PVI => PviK, "Volume Indicators", [Close, Volume], [], ["real"];
+    PVO => PvoK, "Volume Indicators", [Volume],
+        [period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), matype("matype", 1.0)], ["real"];
+    PVT => PvtK, "Volume Indicators", [Close, Volume], [], ["real"];
+    QSTICK => QstickK, "Momentum Indicators", [Open, Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    ROCP => RocpK, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    ROCR => RocrK, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    ROCR100 => Rocr100K, "Momentum Indicators", [Close], [period("timeperiod", 10.0, 1.0)], ["real"];
+    RVI => RviK, "Volatility Indicators", [Close],
+        [period("timeperiod", 14.0, 1.0), period("stddevperiod", 10.0, 2.0)], ["real"];
+    RVOL => RvolK, "Volume Indicators", [Volume], [period("timeperiod", 20.0, 1.0)], ["real"];
+    SMI => SmiK, "Momentum Indicators", [High, Low, Close],
+        [period("timeperiod", 13.0, 2.0), period("fastperiod", 2.0, 2.0), period("slowperiod", 25.0, 2.0),
+         period("signalperiod", 9.0, 2.0)],
+        ["smi", "smisignal"];
+    TSI => TsiK, "Momentum Indicators", [Close],
+        [period("firstperiod", 25.0, 2.0), period("secondperiod", 13.0, 2.0)], ["real"];
+    VHF => VhfK, "Momentum Indicators", [Close], [period("timeperiod", 28.0, 2.0)], ["real"];
+    VORTEX => VortexK, "Momentum Indicators", [High, Low, Close], [period("timeperiod", 14.0, 1.0)],
+        ["plusvi", "minusvi"];
+    VWAP => VwapK, "Volume Indicators", [High, Low, Close, Volume], [], ["real"];
+    WAD => WadK, "Momentum Indicators", [High, Low, Close], [], ["real"];
 
     // ---- end of momentum, volume, volatility additions ----
 }
