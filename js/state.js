@@ -76,7 +76,6 @@ class MemoryBackend {
 class FileBackend {
   #mutex = new Mutex();
   #fs; #path; #os;
-  #seen = null; // stat signature of the file last read or written
   constructor(fs, pathMod, os, file, { backups, staleLockMs, lockTimeoutMs }) {
     this.#fs = fs; this.#path = pathMod; this.#os = os;
     this.file = pathMod.resolve(file);
@@ -101,8 +100,11 @@ class FileBackend {
     }
   }
 
-  /** True when the file changed since we last read or wrote it (another process wrote). */
-  async changed() { return (await this.#signature()) !== this.#seen; }
+  /**
+   * Whether to re-read before a write. Always: an inode/size/mtime signature can repeat (inode
+   * reuse, coarse mtimes), and a lost update is worse than one extra read under the lock.
+   */
+  async changed() { return true; }
 
   async #read(file) {
     try {
@@ -119,13 +121,11 @@ class FileBackend {
    * A newer format version is never touched: VERSION_UNSUPPORTED propagates.
    */
   async load() {
-    const sig = await this.#signature();
     const bytes = await this.#read(this.file);
     const tried = [];
     if (bytes !== null) {
       try {
         const decoded = decodeSnapshot(bytes);
-        this.#seen = sig;
         return { bytes, decoded };
       } catch (e) {
         if (e.code !== 'STATE_CORRUPT') throw e;
@@ -150,7 +150,6 @@ class FileBackend {
         await this.#fs.rename(this.file, keptAt);
       }
       await this.#atomicWrite(this.file, backup);
-      this.#seen = await this.#signature();
       const recovery = { found: tried, used: path, keptAt, at: new Date().toISOString() };
       return { bytes: backup, decoded, recovery };
     }
@@ -183,7 +182,7 @@ class FileBackend {
 
   /** Rotate backups (path.N-1 → path.N, ..., hard-link path → path.1), then replace path. */
   async write(bytes) {
-    if (this.backups > 0 && (await this.#read(this.file)) !== null) {
+    if (this.backups > 0 && (await this.#signature()) !== null) {
       for (let i = this.backups - 1; i >= 1; i--) {
         try { await this.#fs.rename(`${this.file}.${i}`, `${this.file}.${i + 1}`); } catch (e) { if (e.code !== 'ENOENT') throw e; }
       }
@@ -191,7 +190,6 @@ class FileBackend {
       try { await this.#fs.link(this.file, `${this.file}.1`); } catch { await this.#fs.copyFile(this.file, `${this.file}.1`); }
     }
     await this.#atomicWrite(this.file, bytes);
-    this.#seen = await this.#signature();
   }
 
   withLock(fn) {

@@ -12,6 +12,7 @@ if (mode === 'increment') {
 } else if (mode === 'hold') {
   await store.update('counter', () => {
     process.send?.({ locked: true });
-    return new Promise(() => {}); // hold the lock until killed
+    setInterval(() => {}, 1000); // stay alive (and locked) until killed
+    return new Promise(() => {});
   });
 }
