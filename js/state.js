@@ -194,23 +194,25 @@ class FileBackend {
 
   withLock(fn) {
     return this.#mutex.run(async () => {
-      await this.#acquire();
+      const mine = await this.#acquire();
       try {
         return await fn();
       } finally {
-        await this.#fs.unlink(this.lockFile).catch(() => {});
+        // Only remove the lock if it is still ours (it may have been broken as stale).
+        const current = await this.#fs.readFile(this.lockFile, 'utf8').catch(() => null);
+        if (current === mine) await this.#fs.unlink(this.lockFile).catch(() => {});
       }
     });
   }
 
   async #acquire() {
-    const me = JSON.stringify({ pid: process.pid, host: this.#os.hostname(), time: Date.now() });
+    const me = JSON.stringify({ pid: process.pid, host: this.#os.hostname(), time: Date.now(), nonce: Math.random().toString(36).slice(2) });
     const deadline = Date.now() + this.lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
         const handle = await this.#fs.open(this.lockFile, 'wx');
         try { await handle.writeFile(me); } finally { await handle.close(); }
-        return;
+        return me;
       } catch (e) {
         if (e.code !== 'EEXIST') throw e;
       }
