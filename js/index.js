@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { typed } from './guard.js';
 
 export * from './api.js';
+export { StateStore } from './state.js';
 
 let loading = null;
 

@@ -9,6 +9,7 @@ single.initSync({ module: readFileSync(new URL('./single/stratlab_bg.wasm', impo
 bindBuild(single, 'single');
 
 export * from './api.js';
+export { StateStore } from './state.js';
 
 export function threadsSupported() {
   return false;

@@ -14,6 +14,7 @@ pub mod runtime;
 pub mod rules;
 pub mod analysis;
 pub mod forecast;
+pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

@@ -13,3 +13,4 @@ pub mod rules;
 pub mod portfolio;
 pub mod forecast;
 pub mod analysis;
+pub mod state;
