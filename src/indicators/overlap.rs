@@ -398,8 +398,8 @@ impl Kernel for KcK {
 }
 
 /// SuperTrend: ATR bands around the median price that ratchet toward price and flip with
-/// the close. Outputs the active band and the trend (1 up, -1 down; 0 during warm-up, as
-/// TA-Lib's integer output reads there).
+/// the close. Outputs the active band and the trend (1 up, -1 down; NaN during warm-up like
+/// every other output, where TA-Lib's integer array holds 0).
 #[derive(Debug, Clone)]
 pub(crate) struct SuperTrendK {
     atr: Atr,
@@ -428,7 +428,7 @@ impl Kernel for SuperTrendK {
     }
     fn update(&mut self, b: &Bar) -> Out {
         let Some(atr) = self.atr.next(b) else {
-            return [f64::NAN, 0.0, f64::NAN, f64::NAN];
+            return NAN3;
         };
         let median = (b.high + b.low) / 2.0;
         let band = self.mult * atr;
