@@ -61,9 +61,17 @@ test('every indicator of the 42-indicator reference matches its full columns', (
   assert.equal(checked, ref.names.length);
 });
 
-test('catalogue lists 42 indicators with TA-Lib names, ranges and outputs', () => {
+test('catalogue lists every TA-Lib 0.8 function with its names, groups, ranges and outputs', () => {
   const cat = catalogue();
-  assert.equal(cat.length, 42);
+  const spec = JSON.parse(readFixture('reference/talib/spec.json')).indicators;
+  assert.deepEqual(cat.map((e) => e.name).sort(), spec.map((e) => e.function).sort());
+  for (const e of spec) {
+    const c = cat.find((x) => x.name === e.function);
+    assert.equal(c.group, e.group, e.function);
+    assert.deepEqual(c.outputs, e.outputs, e.function);
+    assert.deepEqual(c.params.map((p) => p.name).sort(), Object.keys(e.params).sort(), e.function);
+    for (const p of c.params) assert.equal(p.default, e.params[p.name], `${e.function}.${p.name} default`);
+  }
   const rsi = cat.find((e) => e.name === 'RSI');
   assert.deepEqual(rsi.inputs, ['close']);
   assert.deepEqual(rsi.params, [{ name: 'timeperiod', default: 14, min: 2, max: 100000, kind: 'integer' }]);
