@@ -16,10 +16,7 @@ pub fn shared(path: &str) -> String {
 pub fn parse_time(s: &str) -> i64 {
     let s = s.trim();
     let dt = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight"))
-        })
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")))
         .unwrap_or_else(|e| panic!("bad time {s}: {e}"));
     dt.and_utc().timestamp_millis()
 }

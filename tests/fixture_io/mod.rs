@@ -17,13 +17,8 @@ pub fn read_fixture(path: &str) -> String {
         return text;
     }
     let gz = fixtures_dir().join(format!("{path}.gz"));
-    let file = std::fs::File::open(&gz).unwrap_or_else(|e| {
-        panic!(
-            "fixture {path}: neither {} nor {}: {e}",
-            plain.display(),
-            gz.display()
-        )
-    });
+    let file = std::fs::File::open(&gz)
+        .unwrap_or_else(|e| panic!("fixture {path}: neither {} nor {}: {e}", plain.display(), gz.display()));
     let mut text = String::new();
     flate2::read::GzDecoder::new(file)
         .read_to_string(&mut text)
