@@ -4,6 +4,7 @@
 // with a rayon pool on web workers; it says which build it chose and why.
 import initSingle from './single/stratlab.js';
 export * from './single/stratlab.js';
+export { ForecastDispatcher } from './forecast.js';
 
 let loading = null;
 

@@ -6,6 +6,7 @@ import * as single from './single/stratlab.js';
 single.initSync({ module: readFileSync(new URL('./single/stratlab_bg.wasm', import.meta.url)) });
 
 export * from './single/stratlab.js';
+export { ForecastDispatcher } from './forecast.js';
 
 export function threadsSupported() {
   return false;
