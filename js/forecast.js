@@ -199,11 +199,12 @@ export class ForecastDispatcher {
   }
 
   _failure(task, error, status) {
-    const message = error?.message ?? String(error);
-    const code = error?.code ?? 'TASK_FAILED';
-    return this._result(task, {
-      forecast: [], confidence: null, success: false, error_message: `${code}: ${message}`,
-      metadata: { status, code, details: error?.details ?? null },
-    });
+    // The Dispatcher wraps a model's error (TASK_FAILED, with attempts) and keeps it as `cause`.
+    const root = error?.cause instanceof Error ? error.cause : error;
+    const code = root?.code ?? error?.code ?? 'TASK_FAILED';
+    const message = root?.message ?? String(root);
+    const metadata = { status, code, details: root?.details ?? error?.details ?? null };
+    if (root !== error && error?.message) metadata.taskError = error.message;
+    return this._result(task, { forecast: [], confidence: null, success: false, error_message: `${code}: ${message}`, metadata });
   }
 }
