@@ -20,14 +20,26 @@ fn cases() -> Vec<(&'static str, Value)> {
         ("naive", json!({"model": "naive"})),
         ("mean", json!({"model": "mean"})),
         ("drift", json!({"model": "drift"})),
-        ("seasonal_naive", json!({"model": "seasonal_naive", "m": 24})),
+        (
+            "seasonal_naive",
+            json!({"model": "seasonal_naive", "m": 24}),
+        ),
         ("linear_trend", json!({"model": "linear_trend"})),
         ("ses_fixed", json!({"model": "ses", "alpha": 0.3})),
         ("ses_fit", json!({"model": "ses"})),
-        ("holt_fixed", json!({"model": "holt", "alpha": 0.4, "beta": 0.1})),
+        (
+            "holt_fixed",
+            json!({"model": "holt", "alpha": 0.4, "beta": 0.1}),
+        ),
         ("holt_fit", json!({"model": "holt"})),
-        ("holt_winters_fixed", json!({"model": "holt_winters", "m": 24, "alpha": 0.3, "beta": 0.05, "gamma": 0.2})),
-        ("holt_winters_fit", json!({"model": "holt_winters", "m": 24})),
+        (
+            "holt_winters_fixed",
+            json!({"model": "holt_winters", "m": 24, "alpha": 0.3, "beta": 0.05, "gamma": 0.2}),
+        ),
+        (
+            "holt_winters_fit",
+            json!({"model": "holt_winters", "m": 24}),
+        ),
         ("theta", json!({"model": "theta"})),
         ("ar5", json!({"model": "ar", "p": 5})),
     ]
@@ -37,7 +49,9 @@ fn load(dir: &str) -> Result<Vec<f64>, String> {
     let path = format!("{dir}/data/SYNTH_100K_1H.csv.gz");
     let mut text = String::new();
     let file = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
-    GzDecoder::new(file).read_to_string(&mut text).map_err(|e| format!("{path}: {e}"))?;
+    GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{path}: {e}"))?;
     let data = parse_csv(&text).map_err(|e| e.to_string())?;
     Ok(data.close[..POINTS].iter().map(|c| c.ln()).collect())
 }
@@ -56,9 +70,15 @@ fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn peer(dir: &str) -> Option<Value> {
-    let out = std::process::Command::new("python3").args(["bench/forecast_peer.py", dir]).output().ok()?;
+    let out = std::process::Command::new("python3")
+        .args(["bench/forecast_peer.py", dir])
+        .output()
+        .ok()?;
     if !out.status.success() {
-        eprintln!("statsmodels peer failed: {}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "statsmodels peer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         return None;
     }
     serde_json::from_slice(&out.stdout).ok()
@@ -66,15 +86,29 @@ fn peer(dir: &str) -> Option<Value> {
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or_else(|| "tests/fixtures/shared".into());
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "tests/fixtures/shared".into());
     let y = load(&dir)?;
-    let peer = if args.iter().any(|a| a == "--peer") { peer(&dir) } else { None };
+    let peer = if args.iter().any(|a| a == "--peer") {
+        peer(&dir)
+    } else {
+        None
+    };
     for (name, mut config) in cases() {
         config["horizon"] = json!(10);
         let first = Instant::now();
         let out = forecast_json(&y, &config).map_err(|e| format!("{name}: {e}"))?;
         let once = first.elapsed().as_secs_f64();
-        let reps = if once > 0.2 { 3 } else if once > 0.01 { 11 } else { 51 };
+        let reps = if once > 0.2 {
+            3
+        } else if once > 0.01 {
+            11
+        } else {
+            51
+        };
         let ms = median_ms(reps, || {
             let _ = std::hint::black_box(forecast_json(&y, &config));
         });

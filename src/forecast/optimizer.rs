@@ -32,14 +32,14 @@ pub fn minimize_box(
     }
     let per_axis = match dim {
         2 => 11,
-        3 => 6,
+        3 => 5,
         _ => 4,
     };
     let grid = grid_points(lower, upper, per_axis);
     let mut scored: Vec<(f64, Vec<f64>)> = grid.into_iter().map(|x| (eval(&x), x)).collect();
     scored.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut best = scored[0].clone();
-    for (_, start) in scored.iter().take(3) {
+    for (_, start) in scored.iter().take(2) {
         let (mut x, mut fx) = nelder_mead(&mut eval, start, lower, upper);
         let (x2, fx2) = nelder_mead(&mut eval, &x, lower, upper);
         if fx2 <= fx {
@@ -72,7 +72,7 @@ fn grid_points(lower: &[f64], upper: &[f64], per_axis: usize) -> Vec<Vec<f64>> {
 
 /// Grid scan, then golden-section search on the cell around the best grid point.
 fn golden_1d(f: &mut dyn FnMut(&[f64]) -> f64, lo: f64, hi: f64) -> (Vec<f64>, f64) {
-    const POINTS: usize = 41;
+    const POINTS: usize = 21;
     let at = |i: usize| lo + (hi - lo) * i as f64 / (POINTS - 1) as f64;
     let (mut best_i, mut best_f) = (0, f64::INFINITY);
     for i in 0..POINTS {
@@ -91,7 +91,7 @@ fn golden_1d(f: &mut dyn FnMut(&[f64]) -> f64, lo: f64, hi: f64) -> (Vec<f64>, f
     let mut c = b - ratio * (b - a);
     let mut d = a + ratio * (b - a);
     let (mut fc, mut fd) = (f(&[c]), f(&[d]));
-    while (b - a) > 1e-12 * (1.0 + best_x.abs()) {
+    while (b - a) > 1e-10 {
         if fc <= fd {
             b = d;
             d = c;
@@ -158,7 +158,7 @@ fn nelder_mead(
             .iter()
             .flat_map(|p| p.iter().zip(&simplex[0]).map(|(a, b)| (a - b).abs()))
             .fold(0.0, f64::max);
-        if spread <= 1e-15 * values[0].abs() + 1e-300 && size < 1e-10 || size < 1e-13 {
+        if spread <= 1e-13 * values[0].abs() + 1e-300 && size < 1e-7 || size < 1e-12 {
             break;
         }
         centroid.iter_mut().for_each(|c| *c = 0.0);

@@ -146,6 +146,7 @@ pub struct Workspace {
     trend: Vec<f64>,
     season: Vec<f64>,
     new_level: Vec<f64>,
+    fitted: Vec<f64>,
     gram: Vec<f64>,
     rhs: Vec<f64>,
 }
@@ -160,6 +161,7 @@ impl Workspace {
             trend: vec![0.0; w],
             season: vec![0.0; w * shape.m.max(1)],
             new_level: vec![0.0; w],
+            fitted: vec![0.0; w],
             gram: vec![0.0; k * k],
             rhs: vec![0.0; k],
         }
@@ -193,31 +195,55 @@ pub fn best_states(y: &[f64], shape: Shape, p: Smoothing, ws: &mut Workspace) ->
             ws.season[(m - 1) * w + c] = -1.0;
         }
     }
-    for (t, &yt) in y.iter().enumerate() {
-        let s = &mut ws.season[(t % m) * w..(t % m + 1) * w];
-        // Residual e = c − d·x with c = y − ŷ[0], d = ŷ[1..].
-        let c = yt - (ws.level[0] + ws.trend[0] + s[0]);
+    let Workspace {
+        level,
+        trend,
+        season,
+        new_level,
+        fitted,
+        gram,
+        rhs,
+        ..
+    } = ws;
+    let mut phase = 0;
+    for &yt in y {
+        let s = &mut season[phase * w..(phase + 1) * w];
+        // The one-step prediction as an affine form; residual e = c − d·x with c = y − ŷ[0].
+        for i in 0..w {
+            fitted[i] = level[i] + trend[i] + s[i];
+        }
+        let c = yt - fitted[0];
+        let d = &fitted[1..];
         for i in 0..k {
-            let di = ws.level[i + 1] + ws.trend[i + 1] + s[i + 1];
+            let di = d[i];
             if di == 0.0 {
                 continue;
             }
-            ws.rhs[i] += di * c;
+            rhs[i] += di * c;
+            let row = &mut gram[i * k..(i + 1) * k];
             for j in i..k {
-                ws.gram[i * k + j] += di * (ws.level[j + 1] + ws.trend[j + 1] + s[j + 1]);
+                row[j] += di * d[j];
             }
         }
         for i in 0..w {
             let y_part = if i == 0 { yt } else { 0.0 };
-            let base = ws.level[i] + ws.trend[i];
-            ws.new_level[i] = alpha * (y_part - s[i]) + (1.0 - alpha) * base;
+            let base = level[i] + trend[i];
+            new_level[i] = alpha * (y_part - s[i]) + (1.0 - alpha) * base;
             if seasonal {
-                s[i] = gamma * (y_part - base) + (1.0 - gamma) * s[i];
+                s[i] = flush(gamma * (y_part - base) + (1.0 - gamma) * s[i]);
+            }
+        }
+        if shape.trend {
+            for i in 0..w {
+                trend[i] = flush(beta * (new_level[i] - level[i]) + (1.0 - beta) * trend[i]);
             }
         }
         for i in 0..w {
-            ws.trend[i] = beta * (ws.new_level[i] - ws.level[i]) + (1.0 - beta) * ws.trend[i];
-            ws.level[i] = ws.new_level[i];
+            level[i] = flush(new_level[i]);
+        }
+        phase += 1;
+        if phase == m {
+            phase = 0;
         }
     }
     for i in 0..k {
@@ -227,6 +253,17 @@ pub fn best_states(y: &[f64], shape: Shape, p: Smoothing, ws: &mut Workspace) ->
     }
     let x = solve_spd(&ws.gram, &ws.rhs, k);
     states_from(&x, shape)
+}
+
+/// Coefficients of the initial states decay like (1 − α)^t; once negligible they are set to
+/// zero, because arithmetic on subnormal numbers is some 100 times slower.
+#[inline]
+fn flush(v: f64) -> f64 {
+    if v.abs() < 1e-150 {
+        0.0
+    } else {
+        v
+    }
 }
 
 /// Solves the symmetric positive semi-definite system `a x = b` by Cholesky, adding a tiny

@@ -30,9 +30,11 @@ export interface ForecastModelSpec { name: ForecastModelName; summary: string; p
 /// fitted), so non-finite numbers are refused here, naming the key.
 fn config_json(config: &JsValue) -> JsResult<Value> {
     if !config.is_object() || js_sys::Array::is_array(config) {
-        return Err(Error::invalid_input("forecast config must be an object {model, horizon, ...params}")
-            .with("field", "config")
-            .into());
+        return Err(Error::invalid_input(
+            "forecast config must be an object {model, horizon, ...params}",
+        )
+        .with("field", "config")
+        .into());
     }
     let mut map = Map::new();
     for entry in Object::entries(config.unchecked_ref()).iter() {
@@ -44,12 +46,17 @@ fn config_json(config: &JsValue) -> JsResult<Value> {
         }
         if let Some(x) = value.as_f64() {
             if !x.is_finite() {
-                return Err(Error::invalid_parameter(format!("parameter '{key}' must be a finite number, got {x}"))
-                    .with("field", key.as_str())
-                    .into());
+                return Err(Error::invalid_parameter(format!(
+                    "parameter '{key}' must be a finite number, got {x}"
+                ))
+                .with("field", key.as_str())
+                .into());
             }
         }
-        map.insert(key.clone(), from_js::<Value>(value, &format!("config.{key}"))?);
+        map.insert(
+            key.clone(),
+            from_js::<Value>(value, &format!("config.{key}"))?,
+        );
     }
     Ok(Value::Object(map))
 }
