@@ -70,7 +70,8 @@ fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn peer(dir: &str) -> Option<Value> {
-    let out = std::process::Command::new("python3")
+    let python = std::env::var("STATSMODELS_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(python)
         .args(["bench/forecast_peer.py", dir])
         .output()
         .ok()?;
