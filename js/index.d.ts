@@ -50,28 +50,3 @@ export declare function parallelSumOfSquares(n: number): { result: number; threa
 /** Threaded build only (load() calls it): starts the worker pool. */
 export declare function initThreadPool(threads: number): Promise<void>;
 
-/** The operations a WorkerPool can run, with their usual arguments and results. */
-export type PoolOperation =
-  | 'indicator' | 'indicatorOhlcv' | 'features' | 'backtest' | 'strategySignals' | 'ruleSignals'
-  | 'optimize' | 'optimizeBatch' | 'walkForward' | 'portfolio' | 'mergeSignals' | 'tickerSignals'
-  | 'watchlistSignals' | 'forecast' | 'analyzeRegime' | 'multiTimeframe';
-type PoolFunctions = { [K in PoolOperation]: Api[K] };
-type Fn = (...args: never[]) => object | number;
-type PoolArgs<K extends PoolOperation> = PoolFunctions[K] extends Fn ? Parameters<PoolFunctions[K]> : never;
-type PoolResult<K extends PoolOperation> = PoolFunctions[K] extends Fn ? Awaited<ReturnType<PoolFunctions[K]>> : never;
-
-export interface PoolRunOptions { timeoutMs?: number; signal?: AbortSignal; priority?: number }
-
-/** stratlab operations in Web Workers / worker_threads; a timeout or abort terminates the worker. */
-export declare class WorkerPool {
-  constructor(options?: { size?: number });
-  readonly size: number;
-  run<N extends IndicatorName>(
-    op: 'indicator', args: [name: N, inputs: IndicatorInputs<N>, params?: Partial<IndicatorParamsOf[N]> | null],
-    options?: PoolRunOptions,
-  ): Promise<IndicatorOutputsOf[N]>;
-  run<K extends PoolOperation>(
-    op: K, args: PoolArgs<K>, options?: PoolRunOptions,
-  ): Promise<PoolResult<K>>;
-  close(): Promise<void>;
-}

@@ -9,6 +9,7 @@ import { typed } from './guard.js';
 
 export * from './api.js';
 export { StateStore } from './state.js';
+export { ForecastDispatcher } from './forecast.js';
 
 let loading = null;
 

@@ -10,6 +10,7 @@ bindBuild(single, 'single');
 
 export * from './api.js';
 export { StateStore } from './state.js';
+export { ForecastDispatcher } from './forecast.js';
 
 export function threadsSupported() {
   return false;
