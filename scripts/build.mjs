@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds pkg/: the thread-less build (stable, --target web), the threaded build (nightly,
 // build-std, wasm-bindgen-rayon) and the hand-written loader, as one npm package.
-// Usage: node scripts/build.mjs [--single-only] [--dev] [--if-stale]
+// Usage: node scripts/build.mjs [--single-only] [--dev] [--if-stale] [--no-wasm]
 //   --if-stale: skip when pkg/ is newer than every source file (npm start uses it).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
@@ -78,10 +78,21 @@ async function writeApi() {
   const skip = new Set(['default', 'initSync']);
   const names = new Map();
   for (const b of builds) {
-    const ns = await import(pathToFileURL(join(pkgDir, b, 'stratlab.js')).href);
-    for (const [k, v] of Object.entries(ns)) {
+    // Read the export list from the glue's text: importing the threaded glue in Node would
+    // start wasm-bindgen-rayon's worker bootstrap, which needs a browser `self`.
+    const glue = readFileSync(join(pkgDir, b, 'stratlab.js'), 'utf8');
+    const found = [];
+    for (const m of glue.matchAll(/^export (?:async )?function (\w+)/gm)) found.push([m[1], 'function']);
+    for (const m of glue.matchAll(/^export class (\w+)/gm)) found.push([m[1], 'class']);
+    for (const m of glue.matchAll(/^export \{([^}]*)\}/gm)) {
+      for (const part of m[1].split(',')) {
+        const name = part.trim().split(/\s+as\s+/).pop();
+        if (name) found.push([name, 'function']);
+      }
+    }
+    for (const [k, t] of found) {
       if (skip.has(k) || k.startsWith('wbg_rayon') || k.startsWith('__')) continue;
-      names.set(k, isClass(v) ? 'class' : typeof v === 'function' ? 'function' : 'value');
+      if (!names.has(k) || t === 'class') names.set(k, t);
     }
   }
   const classes = [...names].filter(([, t]) => t === 'class').map(([k]) => k).sort();
@@ -122,12 +133,13 @@ if (args.has('--if-stale')) {
 
 mkdirSync(pkgDir, { recursive: true });
 
-// 1. Thread-less build: stable toolchain, loads everywhere.
-run('wasm-pack', ['build', profile, '--target', 'web', '--out-dir', 'pkg/single', '--out-name', 'stratlab', '--no-pack']);
-tidy(join(pkgDir, 'single'));
+// 1. Thread-less build: stable toolchain, loads everywhere. (`--no-wasm` reuses the builds in
+// pkg/ and only redoes the JS layer: the loader, api.js and the types.)
+if (!args.has('--no-wasm')) run('wasm-pack', ['build', profile, '--target', 'web', '--out-dir', 'pkg/single', '--out-name', 'stratlab', '--no-pack']);
+if (!args.has('--no-wasm')) tidy(join(pkgDir, 'single'));
 
 // 2. Threaded build: nightly + build-std + shared memory (flags from TOOLCHAIN.md).
-if (!args.has('--single-only')) {
+if (!args.has('--single-only') && !args.has('--no-wasm')) {
   const rustflags = [
     '-C target-feature=+atomics,+bulk-memory',
     '-C link-arg=--shared-memory', '-C link-arg=--import-memory',
