@@ -90,7 +90,21 @@ export function guardClass(C) {
     Object.defineProperty(C, key, d);
   }
   Object.defineProperty(C, GUARDED, { value: true });
-  return C;
+  // `new X(...)` through a subclass whose constructor types its errors; instances are still
+  // `instanceof` the glue's class, which is what the glue checks.
+  const Guarded = {
+    [C.name]: class extends C {
+      constructor(...args) {
+        try {
+          super(...args);
+        } catch (e) {
+          throw typed(e, `new ${C.name}`);
+        }
+      }
+    },
+  }[C.name];
+  Object.defineProperty(Guarded, GUARDED, { value: true });
+  return Guarded;
 }
 
 /** The error of a call made before `load()` (browsers, Deno) or of a function the chosen build lacks. */
@@ -98,4 +112,51 @@ export function notLoaded(name, build) {
   return build
     ? typedError('InvalidInputError', 'INVALID_INPUT', `${name} is not available in the ${build} build`, { function: name, build })
     : typedError('InvalidInputError', 'INVALID_INPUT', `${name} was called before stratlab was loaded: await load() first`, { function: name, reason: 'not_loaded' });
+}
+
+/** Guards a plain JS class of the package (ForecastDispatcher, StateStore): its methods check
+ *  their receiver and every error comes out typed; the returned subclass types constructor errors. */
+export function guardJsClass(C) {
+  if (C[GUARDED]) return C;
+  const wrap = (owner, key, isStatic) => {
+    const d = Object.getOwnPropertyDescriptor(owner, key);
+    const where = `${C.name}.${String(key)}`;
+    const check = (self) => {
+      if (!isStatic && !(self instanceof C)) {
+        throw typedError('InvalidInputError', 'INVALID_INPUT', `${where} was called on something that is not a ${C.name}`, { function: where, expected: C.name });
+      }
+    };
+    if (typeof d.value === 'function') {
+      const fn = d.value;
+      d.value = function guarded(...args) { check(this); return guardCall(fn, where, this, args); };
+    }
+    if (d.get) {
+      const get = d.get;
+      d.get = function guardedGet() { check(this); return guardCall(get, where, this, []); };
+    }
+    if (d.set) {
+      const set = d.set;
+      d.set = function guardedSet(v) { check(this); guardCall(set, where, this, [v]); };
+    }
+    Object.defineProperty(owner, key, d);
+  };
+  for (const key of Object.getOwnPropertyNames(C.prototype)) if (key !== 'constructor') wrap(C.prototype, key, false);
+  for (const key of Object.getOwnPropertyNames(C)) {
+    const d = Object.getOwnPropertyDescriptor(C, key);
+    if (typeof d.value === 'function' && d.writable) wrap(C, key, true);
+  }
+  const Guarded = {
+    [C.name]: class extends C {
+      constructor(...args) {
+        try {
+          super(...args);
+        } catch (e) {
+          throw typed(e, `new ${C.name}`);
+        }
+      }
+    },
+  }[C.name];
+  Object.defineProperty(C, GUARDED, { value: true });
+  Object.defineProperty(Guarded, GUARDED, { value: true });
+  return Guarded;
 }

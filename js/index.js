@@ -8,8 +8,12 @@ import * as api from './api.js';
 import { typed } from './guard.js';
 
 export * from './api.js';
-export { StateStore } from './state.js';
-export { ForecastDispatcher } from './forecast.js';
+import { StateStore as RawStateStore } from './state.js';
+import { ForecastDispatcher as RawForecastDispatcher } from './forecast.js';
+import { guardJsClass } from './guard.js';
+
+export const StateStore = guardJsClass(RawStateStore);
+export const ForecastDispatcher = guardJsClass(RawForecastDispatcher);
 
 let loading = null;
 

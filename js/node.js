@@ -9,8 +9,12 @@ single.initSync({ module: readFileSync(new URL('./single/stratlab_bg.wasm', impo
 bindBuild(single, 'single');
 
 export * from './api.js';
-export { StateStore } from './state.js';
-export { ForecastDispatcher } from './forecast.js';
+import { StateStore as RawStateStore } from './state.js';
+import { ForecastDispatcher as RawForecastDispatcher } from './forecast.js';
+import { guardJsClass } from './guard.js';
+
+export const StateStore = guardJsClass(RawStateStore);
+export const ForecastDispatcher = guardJsClass(RawForecastDispatcher);
 
 export function threadsSupported() {
   return false;

@@ -71,15 +71,24 @@ export function entryPoints(getData) {
     if (SKIP.has(name) || typeof v !== 'function') continue;
     if (isClass(v)) {
       eps.push([`new ${name}`, (args) => new v(...args)]);
-      for (const key of Object.getOwnPropertyNames(v)) {
-        if (typeof v[key] === 'function' && !key.startsWith('__') && key !== 'length' && key !== 'name') eps.push([`${name}.${key}`, (args) => v[key](...args)]);
+      // The package's classes are guarded subclasses: their methods live up the chain.
+      const seen = new Set();
+      for (let owner = v; owner && owner !== Function.prototype; owner = Object.getPrototypeOf(owner)) {
+        for (const key of Object.getOwnPropertyNames(owner)) {
+          if (seen.has(`s:${key}`) || typeof owner[key] !== 'function' || key.startsWith('__') || ['length', 'name', 'prototype'].includes(key)) continue;
+          seen.add(`s:${key}`);
+          eps.push([`${name}.${key}`, (args) => v[key](...args)]);
+        }
       }
-      for (const key of Object.getOwnPropertyNames(v.prototype)) {
-        if (key === 'constructor') continue;
-        const d = Object.getOwnPropertyDescriptor(v.prototype, key);
-        // On a wrong receiver (the data), and on a real instance when one can be made.
-        if (typeof d.value === 'function') eps.push([`${name}#${key}`, (args) => d.value.apply(args[0] ?? getData(), args.slice(1))]);
-        if (d.get) eps.push([`${name}#get ${key}`, (args) => d.get.call(args[0] ?? getData())]);
+      for (let proto = v.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const key of Object.getOwnPropertyNames(proto)) {
+          if (key === 'constructor' || seen.has(`p:${key}`)) continue;
+          seen.add(`p:${key}`);
+          const d = Object.getOwnPropertyDescriptor(proto, key);
+          // On a wrong receiver (the data), or on whatever the first argument is.
+          if (typeof d.value === 'function') eps.push([`${name}#${key}`, (args) => d.value.apply(args[0] ?? getData(), args.slice(1))]);
+          if (d.get) eps.push([`${name}#get ${key}`, (args) => d.get.call(args[0] ?? getData())]);
+        }
       }
     } else {
       eps.push([name, (args) => v(...args)]);

@@ -108,7 +108,7 @@ test('typed errors: bad parameters, unknown names, missing inputs', () => {
   assert.equal(e.name, 'InvalidParameterError');
   assert.match(e.message, /timeperiod/);
   check(() => indicator('SMA', cols, { timeperiod: 100001 }), 'INVALID_PARAMETER', { parameter: 'timeperiod' });
-  check(() => indicator('BBANDS', cols, { matype: 7 }), 'INVALID_PARAMETER', { parameter: 'matype' });
+  check(() => indicator('BBANDS', cols, { matype: 14 }), 'INVALID_PARAMETER', { parameter: 'matype' }); // TA-Lib 0.8 has 14 MA types (0-13)
   check(() => indicator('NOPE', cols), 'INVALID_PARAMETER', { name: 'NOPE' });
   check(() => indicator('SMA', cols, { timeperiod: 'x' }), 'INVALID_PARAMETER', { parameter: 'timeperiod' });
   check(() => indicator('ATR', { close: goog.close }), 'INVALID_INPUT', { input: 'high' });
