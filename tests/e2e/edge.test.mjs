@@ -107,6 +107,11 @@ for (const runtime of ['workerd', 'deno', 'node']) {
       assert.match(e422.message, /SmaCross/);
       await expectError(await post('/api/v1/optimize/batch', { strategies: ['SmaCross'], strategy_specific_configs: null, common_config: { space: { n1: { start: 1, stop: 1e9, step: 1 }, n2: { start: 1, stop: 1e9, step: 1 } } } }), 422, 'RESOURCE_LIMIT');
       await expectError(await post('/api/v1/forecast', { values: [1, 2, 3], config: { model: 'nope', horizon: 1 } }), 422, 'INVALID_PARAMETER');
+      // 1,500 combinations in a 1 ms budget: 504 with the partial batch marked incomplete.
+      const slow = { ...BATCH, timeout_ms: 1, strategy_specific_configs: { SmaCross: { space: { n1: { start: 5, stop: 30, step: 1 }, n2: { start: 10, stop: 70, step: 1 } } } } };
+      const e504 = await expectError(await post('/api/v1/optimize/batch', slow), 504, 'TIMEOUT');
+      assert.equal(e504.details.partial.jobs[0].status, 'timeout');
+      assert.equal(e504.details.partial.jobs[0].complete, false);
     });
 
     test('429 with Retry-After for one key, another key unaffected; /metrics counts it', async () => {
@@ -165,3 +170,51 @@ for (const runtime of ['workerd', 'deno', 'node']) {
     });
   });
 }
+
+// The queue gate and the time budget's abort, in-process with a stand-in package whose batch
+// takes as long as the test wants (the real runtimes above cannot hold requests open on cue).
+describe('handler in-process', () => {
+  const fakeStratlab = (ms) => ({
+    buildInfo: () => ({ version: 'test' }),
+    Ohlcv: { fromCsv: () => ({ free() {} }) },
+    optimizeBatch: (_data, _req, { signal }) => new Promise((resolve, reject) => {
+      const t = setTimeout(() => resolve({ jobs: [{ strategy: 'S', status: 'complete' }] }), ms);
+      signal.addEventListener('abort', () => { clearTimeout(t); reject(Object.assign(new Error('cancelled'), { code: 'CANCELLED', details: { partial: { jobs: [] } } })); });
+    }),
+  });
+  const batch = (key) => new Request('http://x/api/v1/optimize/batch', {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ strategies: ['S'] }),
+  });
+
+  test('503 QUEUE_FULL beyond maxConcurrent + maxQueue; the queued ones complete', async () => {
+    const { createHandler } = await import('../../edge/handler.js');
+    const handle = createHandler({ stratlab: fakeStratlab(50), sampleCsv: 'x', limits: { maxConcurrent: 1, maxQueue: 2 } });
+    const statuses = (await Promise.all(Array.from({ length: 5 }, (_, i) => handle(batch(`q${i}`))))).map((r) => r.status);
+    assert.deepEqual(statuses.sort(), [200, 200, 200, 503, 503]);
+    const metrics = await (await handle(new Request('http://x/metrics'))).text();
+    assert.match(metrics, /stratlab_edge_queue_rejected_total 2/);
+  });
+
+  test('504 when the time budget aborts the batch; 413 from Content-Length before reading', async () => {
+    const { createHandler } = await import('../../edge/handler.js');
+    const handle = createHandler({ stratlab: fakeStratlab(5000), sampleCsv: 'x', limits: { timeBudgetMs: 30, maxBodyBytes: 10 } });
+    const res = await handle(new Request('http://x/api/v1/optimize/batch', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"strategies":["S"]}',
+    }));
+    assert.equal(res.status, 413); // 20 bytes > 10
+    const handle2 = createHandler({ stratlab: fakeStratlab(5000), sampleCsv: 'x', limits: { timeBudgetMs: 30 } });
+    const t0 = Date.now();
+    const timedOut = await handle2(batch('t'));
+    assert.equal(timedOut.status, 504);
+    assert.equal((await timedOut.json()).error.code, 'TIMEOUT');
+    assert.ok(Date.now() - t0 < 2000);
+    // A body that never says its length is cut off while streaming.
+    let sent = 0;
+    const endless = new ReadableStream({ pull(c) { sent += 1024; c.enqueue(new Uint8Array(1024).fill(32)); } });
+    const big = await createHandler({ stratlab: fakeStratlab(1), limits: { maxBodyBytes: 4096 } })(new Request('http://x/api/v1/forecast', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: endless, duplex: 'half',
+    }));
+    assert.equal(big.status, 413);
+    assert.ok(sent <= 8192, `read ${sent} bytes`);
+  });
+});
