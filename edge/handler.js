@@ -358,6 +358,7 @@ export function createHandler({ stratlab, limits = {}, sampleCsv, now = () => Da
   let rate = null;
   let gate = null;
   const metrics = new Metrics(now);
+  const pending = new WeakMap(); // streamed Response → promise of the work still feeding it
   let sample = null;
 
   function setup(env) {
@@ -413,6 +414,9 @@ export function createHandler({ stratlab, limits = {}, sampleCsv, now = () => Da
     req.timeout_ms = Math.min(req.timeout_ms ?? limits.timeBudgetMs, limits.timeBudgetMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limits.timeBudgetMs);
+    if ((request.headers.get('accept') ?? '').includes('application/x-ndjson')) {
+      return streamBatch(data, req, controller, timer);
+    }
     try {
       const result = await withData(data, (ohlcv) => stratlab.optimizeBatch(ohlcv, req, { signal: controller.signal }));
       if (result?.jobs?.some((j) => j.status === 'timeout')) {
@@ -429,6 +433,56 @@ export function createHandler({ stratlab, limits = {}, sampleCsv, now = () => Da
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The batch as NDJSON: progress lines while it runs, then one line per job and a summary
+   *  line. Errors before the first line are ordinary HTTP errors; later ones an `error` line. */
+  async function streamBatch(data, req, controller, timer) {
+    const lines = [];
+    let wake = null;
+    let closed = false;
+    let firstLine;
+    const started = new Promise((resolve) => { firstLine = resolve; });
+    const push = (obj) => {
+      lines.push(`${JSON.stringify(obj, replacer)}\n`);
+      firstLine();
+      wake?.();
+    };
+    const onProgress = (p) => push({ type: 'progress', done: p.done, total: p.total, strategy: p.strategy ?? null, job: p.job ?? null });
+    const work = withData(data, (ohlcv) => stratlab.optimizeBatch(ohlcv, req, { signal: controller.signal, onProgress }));
+    const finished = work.then((result) => {
+      for (const job of result.jobs ?? []) push({ type: 'job', ...job });
+      const { jobs, ...rest } = result;
+      push({ type: 'summary', complete: !(jobs ?? []).some((j) => j.status === 'timeout'), ...rest });
+      return null;
+    }, (e) => {
+      const code = e?.code === 'CANCELLED' ? 'TIMEOUT' : typeof e?.code === 'string' ? e.code : 'INTERNAL';
+      if (lines.length) push({ type: 'error', error: { code, message: String(e?.message ?? e), details: e?.details ?? {} } });
+      return e;
+    }).finally(() => {
+      closed = true;
+      clearTimeout(timer);
+      wake?.();
+    });
+    const early = await Promise.race([started.then(() => null), finished]);
+    if (early && !lines.length) {
+      if (early.code === 'CANCELLED') {
+        throw new HttpError(504, 'TIMEOUT', 'the batch ran out of its time budget', { budgetMs: req.timeout_ms, partial: early.details?.partial ?? null });
+      }
+      throw early;
+    }
+    const encoder = new TextEncoder();
+    const body = new ReadableStream({
+      async pull(c) {
+        while (!lines.length && !closed) await new Promise((resolve) => { wake = resolve; });
+        if (lines.length) c.enqueue(encoder.encode(lines.shift()));
+        else c.close();
+      },
+      cancel() { controller.abort(); },
+    });
+    const response = new Response(body, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8' } });
+    pending.set(response, finished);
+    return response;
   }
 
   async function regimeDetect(request, limits) {
@@ -518,10 +572,15 @@ export function createHandler({ stratlab, limits = {}, sampleCsv, now = () => Da
     }
     if (!entry.compute) return entry[method](request, configured);
     await gate.acquire();
+    let response;
     try {
-      return await entry[method](request, configured);
+      response = await entry[method](request, configured);
+      return response;
     } finally {
-      gate.release();
+      // A streamed answer keeps its slot until the work behind it is done.
+      const work = response && pending.get(response);
+      if (work) work.finally(() => gate.release());
+      else gate.release();
     }
   }
 

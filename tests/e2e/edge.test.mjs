@@ -75,6 +75,22 @@ for (const runtime of ['workerd', 'deno', 'node']) {
       assert.ok(Math.abs(body.jobs[0].report.best.value - 0.6757615920465423) < 1e-9);
     });
 
+    test('Accept: application/x-ndjson streams progress, one line per job, then a summary', async () => {
+      const res = await post('/api/v1/optimize/batch', BATCH, { accept: 'application/x-ndjson' });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type'), /application\/x-ndjson/);
+      const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+      assert.ok(lines.some((l) => l.type === 'progress'));
+      const jobs = lines.filter((l) => l.type === 'job');
+      assert.deepEqual(jobs.map((j) => [j.strategy, j.status]), [['SmaCross', 'complete']]);
+      assert.deepEqual(jobs[0].report.best.params, { n1: 10, n2: 35 });
+      assert.equal(lines.at(-1).type, 'summary');
+      assert.equal(lines.at(-1).complete, true);
+      // Validation errors still come before any line, as ordinary HTTP errors.
+      await expectError(await post('/api/v1/optimize/batch', { strategies: ['NoSuchStrategy'], common_config: { space: { n: [1, 2] } } },
+        { accept: 'application/x-ndjson' }), 422, 'INVALID_STRATEGY');
+    });
+
     test('regime detection and forecast', async () => {
       const regime = await post('/api/v1/regime/detect', { tail: 5 });
       const r = await regime.json();
