@@ -149,7 +149,7 @@ for (const runtime of ['workerd', 'deno', 'node']) {
     });
 
     test('200 fuzzed bad requests: no 5xx, still healthy', async () => {
-      let seed = 12345;
+      let seed = Number(process.env.EDGE_FUZZ_SEED ?? 12345); // EDGE_FUZZ_SEED/COUNT for longer runs
       const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
       const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
       const routes = ['/api/v1/optimize/batch', '/api/v1/forecast', '/api/v1/regime/detect'];
@@ -167,7 +167,7 @@ for (const runtime of ['workerd', 'deno', 'node']) {
         () => `{"values": [${'9'.repeat(400)}], "config": {"model": "naive", "horizon": 1}}`,
       ];
       const results = [];
-      for (let i = 0; i < 200; i += 20) {
+      for (let i = 0; i < Number(process.env.EDGE_FUZZ_COUNT ?? 200); i += 20) {
         results.push(...await Promise.all(Array.from({ length: 20 }, async () => {
           const body = pick(junk)();
           const res = await post(pick(routes), body instanceof Uint8Array || typeof body === 'string' ? body : JSON.stringify(body),
