@@ -1,5 +1,6 @@
 # workerd config for the stratlab edge endpoint. Run (after `npm run build`):
 #   node_modules/.bin/workerd serve edge/config.capnp --socket-addr http=127.0.0.1:8787
+# or `npm run edge -- --port 8787` (which writes a config with EDGE_* limits when they are set).
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -9,11 +10,12 @@ const config :Workerd.Config = (
 
 const stratlabWorker :Workerd.Worker = (
   modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "stratlab.js", esModule = embed "../pkg/single/stratlab.js"),
-    (name = "snippets/stratlab/inline0.js", esModule = embed "../pkg/single/snippets/stratlab/inline0.js"),
-    (name = "stratlab_bg.wasm", wasm = embed "../pkg/single/stratlab_bg.wasm"),
-    (name = "GOOG.csv", text = embed "../www/data/GOOG.csv"),
+    (name = "edge/worker.js", esModule = embed "worker.js"),
+    (name = "edge/handler.js", esModule = embed "handler.js"),
+    (name = "pkg/single/stratlab.js", esModule = embed "../pkg/single/stratlab.js"),
+    (name = "pkg/single/snippets/stratlab/inline0.js", esModule = embed "../pkg/single/snippets/stratlab/inline0.js"),
+    (name = "pkg/single/stratlab_bg.wasm", wasm = embed "../pkg/single/stratlab_bg.wasm"),
+    (name = "www/data/GOOG.csv", text = embed "../www/data/GOOG.csv"),
   ],
   compatibilityDate = "2025-01-01",
 );

@@ -69,12 +69,12 @@ test('workerd: POST /api/v1/optimize/batch runs the seed request on the bundled 
   assert.ok(Math.abs(sma.best.value - 0.6757615920465423) < 1e-9);
 });
 
-test('workerd: a bad batch request is a 400 with the error code and path', async () => {
+test('workerd: an unknown strategy is a 422 with the error code and path', async () => {
   const res = await fetch(`${base}/api/v1/optimize/batch`, {
     method: 'POST',
     body: JSON.stringify({ strategies: ['NoSuchStrategy'], common_config: { space: { n: [1, 2] } } }),
   });
-  assert.equal(res.status, 400);
+  assert.equal(res.status, 422); // semantically invalid (docs/edge.md)
   const { error } = await res.json();
   assert.equal(error.code, 'INVALID_STRATEGY');
   assert.match(error.message, /SmaCross/);
