@@ -45,3 +45,24 @@ export class StateStore {
   close(): Promise<void>;
   snapshot(): Promise<Uint8Array>;
 }
+
+export interface EncodeSnapshotOptions {
+  schemaVersion?: number;
+  /** LZ4-compress the payload. */
+  compress?: boolean;
+  /** Per-key last-update times (ms since the epoch). */
+  timestamps?: Record<string, number>;
+}
+export interface DecodedSnapshot {
+  state: StateRecord;
+  timestamps: Record<string, number>;
+  schemaVersion: number;
+  formatVersion: number;
+  /** The input was a legacy JSON state (no SLAB header). */
+  legacy: boolean;
+  compressed: boolean;
+}
+/** The SLAB snapshot bytes of `state` (docs/state.md). */
+export declare function encodeSnapshot(state: StateRecord, options?: EncodeSnapshotOptions): Uint8Array;
+/** Reads SLAB bytes (or a legacy JSON state); STATE_CORRUPT / VERSION_UNSUPPORTED otherwise. */
+export declare function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot;

@@ -3,7 +3,7 @@
 // precise result types, and (`@ts-expect-error`) that misuse is rejected.
 import load, {
   Ohlcv, IndicatorStream, CompiledRules, Dispatcher, Scheduler, PerformanceMonitor, ServiceContainer,
-  ForecastDispatcher, StateStore, WorkerPool,
+  ForecastDispatcher, StateStore, encodeSnapshot, decodeSnapshot,
   indicator, indicatorOhlcv, catalogue, lookback, features, featuresBatch,
   backtest, strategies, strategySignals, ruleSignals, compileRules, ruleSets,
   optimize, optimizeBatch, walkForward, mergeSignals, tickerSignals, watchlistSignals, portfolio,
@@ -254,19 +254,17 @@ async function main(): Promise<void> {
   await dispatcher.shutdown({ graceful: true });
   console.log(answer, status, submitted, runs, tracked, p95, text, ready, cleaned.errors);
 
-  // --- state and worker pool
+  // --- state
   const store = await StateStore.open({ backend: 'memory', schemaVersion: 1 });
   await store.set('prices', close);
   const counter = await store.update<number>('counter', (c) => (c ?? 0) + 1);
+  const bytes: Uint8Array = await store.snapshot();
   await store.close();
-  const pool = new WorkerPool({ size: 2 });
-  const pooled = await pool.run('indicator', ['SMA', close, { timeperiod: 5 }], { timeoutMs: 1000 });
-  const pooledBt = await pool.run('backtest', [data, { strategy: 'SmaCross' }]);
-  const pooledRet: number = pooledBt.stats['Return [%]'];
-  // @ts-expect-error not an operation
-  await pool.run('eval', []);
-  await pool.close();
-  console.log(counter, pooled, pooledRet);
+  const snap = decodeSnapshot(encodeSnapshot({ a: 1, prices: close }, { schemaVersion: 2, compress: true }));
+  const schema: number = snap.schemaVersion;
+  // @ts-expect-error a snapshot's state is a record, not a string
+  const wrong: string = snap.state;
+  console.log(counter, bytes, schema, wrong);
 }
 
 // --- errors: code union and details
