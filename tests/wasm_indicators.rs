@@ -220,7 +220,7 @@ fn feature_table_names() {
 #[wasm_bindgen_test]
 async fn features_batch_per_symbol() {
     let goog: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().into();
-    let short: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().slice(0, 100).into();
+    let short: JsValue = JsOhlcv::from_csv(&JsValue::from_str(GOOG)).unwrap().slice(0.0, 100.0).expect("slice").into();
     let watch = js_sys::Object::new();
     js_sys::Reflect::set(&watch, &"GOOG".into(), &goog).unwrap();
     js_sys::Reflect::set(&watch, &"SHORT".into(), &short).unwrap();
