@@ -155,7 +155,7 @@ fn bad_parameters_are_typed_errors() {
         "INVALID_PARAMETER"
     );
     assert_eq!(
-        code(&indicator(&JsValue::from_str("BBANDS"), &inputs, &obj(&[("matype", 7.0)])).unwrap_err()),
+        code(&indicator(&JsValue::from_str("BBANDS"), &inputs, &obj(&[("matype", 14.0)])).unwrap_err()),
         "INVALID_PARAMETER"
     );
     // ATR needs high and low: INVALID_INPUT naming the input.
