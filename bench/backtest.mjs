@@ -1,6 +1,6 @@
 // Backtest speed: stratlab (wasm in Node) vs backtesting.py 0.6.6 (Python, same machine, same
 // run) on GOOG: one full SmaCross 10/20 backtest, and the 50-combination optimize grid of
-// ../shared/reference/backtest/GOOG_smacross_10_20.optimize.json.
+// tests/fixtures/shared/reference/backtest/GOOG_smacross_10_20.optimize.json.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -4,22 +4,23 @@
 //    and bar-evaluations/s (combinations × bars / s) for the thread-less build in Node and the
 //    threaded build in headless Chromium (dedicated Worker, 1 thread and all threads);
 //  - a 100,000-combination backtesting.py grid on GOOG in Node, with the wasm memory it used.
-// Usage: node bench/optimize.mjs [--shared ../shared] [--reps 5] [--no-browser] [--no-node]
+// Usage: node bench/optimize.mjs [--reps 5] [--no-browser] [--no-node]
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import os from 'node:os';
+import { readFixture } from '../tests/js/fixtures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
-const shared = resolve(root, opt('--shared', '../shared'));
 const reps = Number(opt('--reps', '5'));
 const browser = !args.includes('--no-browser');
 const node = !args.includes('--no-node');
 
-const synthCsv = readFileSync(join(shared, 'data/SYNTH_100K_1H.csv'), 'utf8');
-const ref = JSON.parse(readFileSync(join(shared, 'reference/vectorbt/SYNTH_100K_smacross.json'), 'utf8'));
+// Data and reference come from the repository's fixtures (gzipped when large).
+const synthCsv = readFixture('data/SYNTH_100K_1H.csv');
+const ref = JSON.parse(readFixture('reference/vectorbt/SYNTH_100K_smacross.json'));
 const pyRange = (s) => { const [start, stop, step] = s.replace(/range\(|\)/g, '').split(',').map(Number); return { start, stop, step }; };
 const GRID = {
   strategy: 'SmaCross',

@@ -47,8 +47,10 @@ export function guardCall(fn, where, self, args) {
   return result;
 }
 
-function checkReceiver(C, self, where) {
-  if (!(self instanceof C) || typeof self.__wbg_ptr !== 'number') {
+/** The receiver check of a wasm-bindgen class: an instance whose Rust object is alive. */
+function checkWasmReceiver(C, self, where) {
+  checkJsReceiver(C, self, where);
+  if (typeof self.__wbg_ptr !== 'number') {
     throw typedError('InvalidInputError', 'INVALID_INPUT', `${where} was called on something that is not a ${C.name}`, { function: where, expected: C.name });
   }
   if (self.__wbg_ptr === 0) {
@@ -56,42 +58,50 @@ function checkReceiver(C, self, where) {
   }
 }
 
+/** The receiver check of a plain JS class. */
+function checkJsReceiver(C, self, where) {
+  if (!(self instanceof C)) {
+    throw typedError('InvalidInputError', 'INVALID_INPUT', `${where} was called on something that is not a ${C.name}`, { function: where, expected: C.name });
+  }
+}
+
 const GUARDED = Symbol('stratlab.guarded');
 
-/** Wraps every method, getter and setter of class `C` (and its static methods) in place. */
-export function guardClass(C) {
+/** Wraps `owner[key]` (method, getter, setter) so it checks its receiver (unless static) and
+ *  its errors come out typed. A wasm class's `free` stays callable twice (idempotent). */
+function guardMember(C, owner, key, check) {
+  const d = Object.getOwnPropertyDescriptor(owner, key);
+  const where = `${C.name}.${String(key)}`;
+  const checked = (self) => { if (check) check(C, self, where); };
+  if (typeof d.value === 'function') {
+    const fn = d.value;
+    d.value = check === checkWasmReceiver && (key === 'free' || key === Symbol.dispose)
+      ? function free() { if (this instanceof C && this.__wbg_ptr) guardCall(fn, where, this, []); }
+      : function guarded(...args) { checked(this); return guardCall(fn, where, this, args); };
+  }
+  if (d.get) {
+    const get = d.get;
+    d.get = function guardedGet() { checked(this); return guardCall(get, where, this, []); };
+  }
+  if (d.set) {
+    const set = d.set;
+    d.set = function guardedSet(v) { checked(this); guardCall(set, where, this, [v]); };
+  }
+  Object.defineProperty(owner, key, d);
+}
+
+/** Guards class `C` in place (methods, accessors, static methods) and returns a subclass whose
+ *  constructor types its errors; instances stay `instanceof C`, which is what wasm-bindgen's
+ *  glue checks. */
+function guardWith(C, check) {
   if (typeof C !== 'function' || C[GUARDED]) return C;
   for (const key of Object.getOwnPropertyNames(C.prototype)) {
-    if (key === 'constructor') continue;
-    const d = Object.getOwnPropertyDescriptor(C.prototype, key);
-    const where = `${C.name}.${key}`;
-    if (typeof d.value === 'function') {
-      const fn = d.value;
-      d.value = key === 'free' || key === Symbol.dispose
-        ? function free() { if (this instanceof C && this.__wbg_ptr) guardCall(fn, where, this, []); } // idempotent
-        : function guarded(...args) { checkReceiver(C, this, where); return guardCall(fn, where, this, args); };
-    }
-    if (d.get) {
-      const get = d.get;
-      d.get = function guardedGet() { checkReceiver(C, this, where); return guardCall(get, where, this, []); };
-    }
-    if (d.set) {
-      const set = d.set;
-      d.set = function guardedSet(v) { checkReceiver(C, this, where); guardCall(set, where, this, [v]); };
-    }
-    Object.defineProperty(C.prototype, key, d);
+    if (key !== 'constructor') guardMember(C, C.prototype, key, check);
   }
   for (const key of Object.getOwnPropertyNames(C)) {
     const d = Object.getOwnPropertyDescriptor(C, key);
-    if (typeof d.value !== 'function' || key.startsWith('__') || !d.writable) continue;
-    const fn = d.value;
-    const where = `${C.name}.${key}`;
-    d.value = function guardedStatic(...args) { return guardCall(fn, where, this, args); };
-    Object.defineProperty(C, key, d);
+    if (typeof d.value === 'function' && d.writable && !key.startsWith('__')) guardMember(C, C, key, null);
   }
-  Object.defineProperty(C, GUARDED, { value: true });
-  // `new X(...)` through a subclass whose constructor types its errors; instances are still
-  // `instanceof` the glue's class, which is what the glue checks.
   const Guarded = {
     [C.name]: class extends C {
       constructor(...args) {
@@ -103,8 +113,19 @@ export function guardClass(C) {
       }
     },
   }[C.name];
+  Object.defineProperty(C, GUARDED, { value: true });
   Object.defineProperty(Guarded, GUARDED, { value: true });
   return Guarded;
+}
+
+/** A wasm-bindgen class of the glue. */
+export function guardClass(C) {
+  return guardWith(C, checkWasmReceiver);
+}
+
+/** A plain JS class of the package (ForecastDispatcher, StateStore). */
+export function guardJsClass(C) {
+  return guardWith(C, checkJsReceiver);
 }
 
 /** The error of a call made before `load()` (browsers, Deno) or of a function the chosen build lacks. */
@@ -112,51 +133,4 @@ export function notLoaded(name, build) {
   return build
     ? typedError('InvalidInputError', 'INVALID_INPUT', `${name} is not available in the ${build} build`, { function: name, build })
     : typedError('InvalidInputError', 'INVALID_INPUT', `${name} was called before stratlab was loaded: await load() first`, { function: name, reason: 'not_loaded' });
-}
-
-/** Guards a plain JS class of the package (ForecastDispatcher, StateStore): its methods check
- *  their receiver and every error comes out typed; the returned subclass types constructor errors. */
-export function guardJsClass(C) {
-  if (C[GUARDED]) return C;
-  const wrap = (owner, key, isStatic) => {
-    const d = Object.getOwnPropertyDescriptor(owner, key);
-    const where = `${C.name}.${String(key)}`;
-    const check = (self) => {
-      if (!isStatic && !(self instanceof C)) {
-        throw typedError('InvalidInputError', 'INVALID_INPUT', `${where} was called on something that is not a ${C.name}`, { function: where, expected: C.name });
-      }
-    };
-    if (typeof d.value === 'function') {
-      const fn = d.value;
-      d.value = function guarded(...args) { check(this); return guardCall(fn, where, this, args); };
-    }
-    if (d.get) {
-      const get = d.get;
-      d.get = function guardedGet() { check(this); return guardCall(get, where, this, []); };
-    }
-    if (d.set) {
-      const set = d.set;
-      d.set = function guardedSet(v) { check(this); guardCall(set, where, this, [v]); };
-    }
-    Object.defineProperty(owner, key, d);
-  };
-  for (const key of Object.getOwnPropertyNames(C.prototype)) if (key !== 'constructor') wrap(C.prototype, key, false);
-  for (const key of Object.getOwnPropertyNames(C)) {
-    const d = Object.getOwnPropertyDescriptor(C, key);
-    if (typeof d.value === 'function' && d.writable) wrap(C, key, true);
-  }
-  const Guarded = {
-    [C.name]: class extends C {
-      constructor(...args) {
-        try {
-          super(...args);
-        } catch (e) {
-          throw typed(e, `new ${C.name}`);
-        }
-      }
-    },
-  }[C.name];
-  Object.defineProperty(C, GUARDED, { value: true });
-  Object.defineProperty(Guarded, GUARDED, { value: true });
-  return Guarded;
 }

@@ -1,5 +1,5 @@
 //! backtesting.py 0.6.6 golden runs (SmaCross long/short reversal): every stat, trade and
-//! equity/drawdown value must match ../shared/reference/backtest/.
+//! equity/drawdown value must match tests/fixtures/shared/reference/backtest/.
 
 mod common;
 use common::*;

@@ -325,7 +325,7 @@ mod tests {
             e.detail("field").and_then(|v| v.as_str()),
             Some("slopePeriod")
         );
-        let c = RegimeConfig::from_json(&serde_json::json!({"trendAdx": 30})).unwrap();
+        let c = RegimeConfig::from_json(&serde_json::json!({"trendAdx": 30})).expect("valid config");
         assert_eq!(c.trend_adx, 30.0);
         assert_eq!(c.adx_period, 14);
     }
